@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `portcullis audit` */
+export function registerAudit(_program: Command): void {}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `portcullis keys` */
+export function registerKeys(_program: Command): void {}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `portcullis replay` */
+export function registerReplay(_program: Command): void {}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `portcullis simulate` */
+export function registerSimulate(_program: Command): void {}
