@@ -1,0 +1,47 @@
+import { compose, type Stage } from '../core/stage.js';
+import type { Exchange } from '../core/exchange.js';
+
+/**
+ * The stages of DESIGN.md, in order. Composition is onion-style: `record` is outermost so it sees every
+ * outcome; `inspectResponse` sits just outside `forward` so that, after `next()`, it can add filters to
+ * the answer the upstream produced.
+ */
+export interface PipelineStages {
+  record: Stage;
+  authenticate: Stage;
+  admit: Stage;
+  inspectRequest: Stage;
+  shape: Stage;
+  route: Stage;
+  inspectResponse: Stage;
+  forward: Stage;
+}
+
+export const STAGE_ORDER = [
+  'record',
+  'authenticate',
+  'admit',
+  'inspectRequest',
+  'shape',
+  'route',
+  'inspectResponse',
+  'forward',
+] as const satisfies ReadonlyArray<keyof PipelineStages>;
+
+export interface Pipelines {
+  full: (ex: Exchange) => Promise<void>;
+  /** Record and authenticate only: for endpoints that never reach an upstream. */
+  light: (ex: Exchange) => Promise<void>;
+}
+
+export function buildPipelines(stages: PipelineStages): Pipelines {
+  return {
+    full: compose(STAGE_ORDER.map((name) => named(name, stages[name]))),
+    light: compose([stages.record, stages.authenticate]),
+  };
+}
+
+function named(name: string, stage: Stage): Stage {
+  if (typeof stage !== 'function') throw new TypeError(`pipeline stage "${name}" is missing`);
+  return stage;
+}
