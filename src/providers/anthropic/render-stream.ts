@@ -1,0 +1,135 @@
+/**
+ * Client side: canonical StreamEvents → Anthropic Messages SSE, in the documented order:
+ * message_start, then per block content_block_start / content_block_delta… / content_block_stop,
+ * then message_delta (stop_reason, usage) and message_stop. A mid-stream upstream error becomes an
+ * `error` event and ends the stream. https://docs.anthropic.com/en/docs/build-with-claude/streaming
+ */
+import type { FinishReason, StreamEvent, Usage } from '../../core/chat.js';
+import { formatSse } from '../sse.js';
+import { anthropicErrorTypeForStatus, renderAnthropicError, toStopReason } from './render-message.js';
+
+export interface MessagesStreamRenderer {
+  render(ev: StreamEvent): string[];
+  end(): string[];
+}
+
+type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number };
+
+function sse(event: string, data: Record<string, unknown>): string {
+  return formatSse(JSON.stringify({ type: event, ...data }), event);
+}
+
+export function createMessagesStreamRenderer(opts: { id: string; model: string }): MessagesStreamRenderer {
+  let started = false;
+  let finished = false;
+  let blockCount = 0;
+  let open: OpenBlock | undefined;
+  let finish: FinishReason = 'stop';
+  let usage: Usage | undefined;
+  // Canonical tool index → Anthropic content block index.
+  const toolBlocks = new Map<number, number>();
+
+  function start(out: string[]): void {
+    if (started) return;
+    started = true;
+    out.push(
+      sse('message_start', {
+        message: {
+          id: opts.id,
+          type: 'message',
+          role: 'assistant',
+          model: opts.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
+      }),
+    );
+  }
+
+  function close(out: string[]): void {
+    if (open === undefined) return;
+    out.push(sse('content_block_stop', { index: blockCount - 1 }));
+    open = undefined;
+  }
+
+  function openBlock(out: string[], block: OpenBlock, contentBlock: Record<string, unknown>): number {
+    close(out);
+    const index = blockCount++;
+    open = block;
+    out.push(sse('content_block_start', { index, content_block: contentBlock }));
+    return index;
+  }
+
+  return {
+    render(ev: StreamEvent): string[] {
+      if (finished) return [];
+      const out: string[] = [];
+      start(out);
+      switch (ev.type) {
+        case 'start':
+        case 'logprobs':
+          break;
+        case 'text':
+          if (ev.text === '') break;
+          if (open?.kind !== 'text') openBlock(out, { kind: 'text' }, { type: 'text', text: '' });
+          out.push(sse('content_block_delta', { index: blockCount - 1, delta: { type: 'text_delta', text: ev.text } }));
+          break;
+        case 'reasoning':
+          if (ev.text === '') break;
+          if (open?.kind !== 'thinking')
+            openBlock(out, { kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
+          out.push(
+            sse('content_block_delta', { index: blockCount - 1, delta: { type: 'thinking_delta', thinking: ev.text } }),
+          );
+          break;
+        case 'tool_call': {
+          const index = openBlock(
+            out,
+            { kind: 'tool', toolIndex: ev.index },
+            { type: 'tool_use', id: ev.id, name: ev.name, input: {} },
+          );
+          toolBlocks.set(ev.index, index);
+          break;
+        }
+        case 'tool_args': {
+          // Arguments for a call whose block is no longer the open one (interleaved parallel calls from an
+          // OpenAI upstream) still go to that call's block index, which is how clients accumulate them.
+          const index = toolBlocks.get(ev.index);
+          if (index === undefined || ev.delta === '') break;
+          out.push(sse('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: ev.delta } }));
+          break;
+        }
+        case 'finish':
+          finish = ev.reason;
+          break;
+        case 'usage':
+          usage = ev.usage;
+          break;
+        case 'error':
+          finished = true;
+          out.push(
+            sse('error', { error: renderAnthropicError(anthropicErrorTypeForStatus(ev.status), ev.message).error }),
+          );
+          break;
+      }
+      return out;
+    },
+
+    end(): string[] {
+      if (finished) return [];
+      finished = true;
+      const out: string[] = [];
+      start(out);
+      close(out);
+      const deltaUsage: Record<string, number> = { output_tokens: usage?.outputTokens ?? 0 };
+      if (usage) deltaUsage.input_tokens = usage.inputTokens;
+      out.push(
+        sse('message_delta', { delta: { stop_reason: toStopReason(finish), stop_sequence: null }, usage: deltaUsage }),
+      );
+      out.push(sse('message_stop', {}));
+      return out;
+    },
+  };
+}
