@@ -1,0 +1,92 @@
+/**
+ * Hand-made cues: the phrases that make a text an attack on the model's instructions rather than a
+ * request, in the languages attackers use. They generalise where n-grams learned from one data set do
+ * not; the classifier learns how much each is worth. All patterns run on normalised (lower-cased,
+ * folded) text, use bounded gaps only, and cannot backtrack catastrophically.
+ */
+
+export interface Cue {
+  readonly name: string;
+  readonly pattern: RegExp;
+}
+
+const GAP = '[^.!?\\n。！？]{0,60}';
+const SHORT = '[^.!?\\n。！？]{0,25}';
+
+const OVERRIDE_VERB =
+  "(?:ignore|ignoring|disregard|forget|skip|bypass|override|overlook|neglect|abandon|discard|drop|set aside|throw out|do not follow|don't follow|stop following|no longer follow|ignora|ignore[sz]?|olvida|omite|descarta|haz caso omiso|oublie|ne tiens pas compte|ignoriere|ignorieren|vergiss|vergessen|missachte|esqueça|esqueca|desconsidere|dimentica|игнорир\\S*|проигнорируй|забудь|не обращай внимания|отбрось|忽略|无视|忘记|忘掉|不要理会|不理会|無視|忘れ|무시|잊어|잊고|تجاهل|انس|أهمل|اهمل)";
+const INSTRUCTION_NOUN =
+  '(?:instruction|prompt|rule|direction|guideline|command|context|directive|constraint|restriction|programming|training|polic(?:y|ies)|guardrail|filter|message|text above|everything|all of (?:that|this)|what (?:i|you) (?:said|were told)|instrucci|regla|indicacion|órdenes|consigne|règle|directive|anweisung|befehl|regel|vorgabe|instruktion|instruç|instruc|regras|orienta|istruzion|regole|инструкц|указани|правил|промпт|指令|指示|说明|规则|提示|命令|ルール|プロンプト|지시|명령|규칙|프롬프트|التعليمات|الأوامر|القواعد|التوجيهات)';
+const PRIOR =
+  '(?:previous|prior|above|earlier|preceding|initial|original|foregoing|old|anteriores|anterior|précédentes|précédente|ci-dessus|vorherigen|vorigen|obigen|bisherigen|anteriores|precedenti|предыдущ\\S*|вышеуказ\\S*|прежн\\S*|之前|以上|上面|先前|前面|上述|以前|上記|これまで|이전|위의|앞의|السابقة)';
+
+export const CUES: readonly Cue[] = [
+  { name: 'override', pattern: new RegExp(`${OVERRIDE_VERB}${GAP}${INSTRUCTION_NOUN}`, 'u') },
+  { name: 'override_prior', pattern: new RegExp(`${OVERRIDE_VERB}${SHORT}${PRIOR}`, 'u') },
+  { name: 'prior_instructions', pattern: new RegExp(`${PRIOR}${SHORT}${INSTRUCTION_NOUN}`, 'u') },
+  {
+    name: 'system_prompt',
+    pattern:
+      /system prompt|system message|system instructions|initial prompt|hidden prompt|pre-?prompt|developer message|your (?:instructions|prompt|rules|guidelines|directives|configuration)|prompt del sistema|invite système|prompt système|systemprompt|system-prompt|systemanweisung|prompt do sistema|системн\S* (?:промпт|инструкц|подсказ)|系统提示|系统指令|提示词|系统消息|システムプロンプト|システム指示|시스템 프롬프트|시스템 지시|موجه النظام|تعليمات النظام/u,
+  },
+  {
+    name: 'reveal',
+    pattern: new RegExp(
+      `(?:reveal|print|show|display|repeat|output|tell me|write out|give me|leak|dump|share|spell out|recite|what (?:are|were|is) your|muestra|revela|repite|affiche|révèle|répète|zeig|wiederhole|verrate|gib .{0,10}aus|mostre|revele|repita|покажи|выведи|повтори|раскрой|显示|输出|重复|告诉我|透露|表示|繰り返|教えて|보여|출력|반복|알려|اعرض|اكشف|كرر)${GAP}(?:instruction|prompt|rule|guideline|above|initial|password|secret|configuration|instrucci|instruç|consigne|anweisung|инструкц|промпт|指令|提示|指示|プロンプト|지시|프롬프트|التعليمات)`,
+      'u',
+    ),
+  },
+  {
+    name: 'repeat_above',
+    pattern:
+      /(?:repeat|print|output|copy|write|echo) (?:all |back |out )?(?:the |your )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior)|starting with ["'“]?you are|verbatim|word for word|in a code ?block|everything before (?:this|my)|the text above/u,
+  },
+  {
+    name: 'persona_switch',
+    pattern:
+      /you are (?:now|no longer|going to|about to) |from now on|act as (?:a |an )?|pretend (?:to be|you are|that you)|roleplay as|role-?play as|you will (?:now )?(?:be|act|respond|answer)|stay in character|break character|new persona|simulate|immerse yourself|a partir de ahora|ahora eres|à partir de maintenant|tu es maintenant|désormais|ab jetzt|von nun an|du bist jetzt|a partir de agora|agora você é|теперь ты|с этого момента|ты теперь|从现在开始|你现在是|现在你是|扮演|今から|これから|あなたは今|지금부터|너는 이제|당신은 이제|من الآن|أنت الآن/u,
+  },
+  {
+    name: 'jailbreak_term',
+    pattern:
+      /\bdan\b|do anything now|jailbr(?:oken|eak)|developer mode|dev mode|god mode|unfiltered|uncensored|unrestricted|no (?:restrictions|limits|limitations|filters|rules|guidelines|boundaries|morals|ethics|censorship)|without (?:any )?(?:restrictions|censorship|filters?|limitations|ethical|moral|rules)|amoral|stan\b|dude\b|anti-?dan|evil (?:bot|ai|confidant)|越狱|开发者模式|没有任何限制|不受限制|制限なし|脱獄|제한 없|탈옥|без ограничений|без цензуры|sin restricciones|sans restrictions|ohne einschränkungen|sem restrições|بدون قيود/u,
+  },
+  {
+    name: 'policy_reference',
+    pattern:
+      /openai|anthropic|content polic|usage polic|ethical guidelines|moral guidelines|safety guidelines|as an ai language model|as a language model|refuse|never refuse|cannot refuse|can't refuse|will not refuse|apologi[sz]e|censor/u,
+  },
+  {
+    name: 'format_coercion',
+    pattern:
+      /(?:respond|reply|answer|begin|start) (?:only )?(?:with|by saying)|always (?:respond|answer|reply)|must (?:always )?(?:answer|respond|comply)|two (?:different )?(?:responses|answers|paragraphs)|\[🔓|\(🔓|🔓|\[jailbreak\]|\[classic\]|\[🔒|stay in|remain in character|never (?:break|say|mention|refuse)/u,
+  },
+  {
+    name: 'new_instructions',
+    pattern:
+      /new (?:instructions?|task|rules|directive|objective)|updated instructions|important(?: new)? instructions|instead,? (?:you|please|say|print|write|output|tell)|actually,? (?:ignore|do|say|print)|note to (?:the )?(?:ai|assistant|model|llm)|(?:dear|hey|attention|hello) (?:ai|assistant|model|chatbot|llm|gpt|claude)\b|if you are an? (?:ai|llm|language model|assistant|chatbot)|to the (?:ai|assistant|llm|model) (?:reading|processing)|ai assistant[,:]|assistant[,:] (?:please|you must|ignore)|hidden instruction|when (?:summari[sz]ing|you (?:read|process|summari[sz]e)) this/u,
+  },
+  {
+    name: 'authority_claim',
+    pattern:
+      /i am (?:your|the) (?:developer|creator|admin|administrator|owner|programmer)|(?:openai|anthropic) (?:team|staff|employee|developer)|admin(?:istrator)? (?:mode|override|access)|sudo |root access|maintenance mode|debug mode|override code|authori[sz]ation code|system override|\[system\]|\(system\)|system:|system notice|security update/u,
+  },
+  {
+    name: 'exfiltration',
+    pattern:
+      /!\[[^\]\n]{0,60}\]\(https?:|(?:send|forward|email|post|upload|exfiltrat\S*|transmit) (?:it |this |them |all |the )?(?:\S+ ){0,5}(?:to|at) (?:https?:|[a-z0-9._%+-]+@|this url|the following url|my server)/u,
+  },
+  {
+    name: 'hypothetical_frame',
+    pattern:
+      /hypothetical(?:ly)?|fictional world|in this (?:story|world|universe|game)|for (?:educational|research) purposes|purely fictional|opposite day|game where|let'?s play a game|imagine a world/u,
+  },
+  {
+    name: 'refusal_suppression',
+    pattern:
+      /(?:do not|don't|never|not) (?:include|add|give|mention) (?:any )?(?:warnings?|disclaimers?|apolog|caveats?|notes? about)|without (?:any )?(?:warnings?|disclaimers?|moraliz)|no (?:warnings|disclaimers)|(?:sure|absolutely),? here is|begin your (?:reply|response) with/u,
+  },
+];
+
+/** Number of distinct cue features (names + gibberish buckets); used by the feature extractor. */
+export const CUE_NAMES: readonly string[] = CUES.map((c) => c.name);
