@@ -1,0 +1,175 @@
+import { type GuardAction, type GuardsConfig, type GuardsOverride, guardsSchema } from '../config/guards.js';
+import type { FindingCategory } from '../core/findings.js';
+import { type InjectionThresholds, registeredDetectors, registeredInjectionThresholds } from './registry.js';
+import type { Detector, TextRole } from './types.js';
+
+/** What the policy says about one finding name in one role. */
+export interface Rule {
+  readonly action: GuardAction;
+  readonly threshold: number;
+}
+
+export interface CanaryPolicy {
+  /** `off`, `log` or `block` (`redact` is normalised to `block`). */
+  readonly action: GuardAction;
+  readonly overlapChars: number;
+}
+
+export interface OutputPolicy {
+  readonly pii: boolean;
+  readonly secret: boolean;
+  readonly canary: boolean;
+  readonly holdChars: number;
+}
+
+/** One tenant's compiled policy: everything a request needs, resolved once at start. */
+export interface GuardPolicy {
+  readonly enabled: boolean;
+  /** Detectors to run; each finding is then judged by `ruleFor`. */
+  readonly detectors: readonly Detector[];
+  readonly canary: CanaryPolicy;
+  readonly output: OutputPolicy;
+  ruleFor(detector: string, category: FindingCategory, role: TextRole): Rule;
+  /** True when a matched value is on the allow-list (exact value or a regex). */
+  isAllowed(value: string): boolean;
+}
+
+/** The compiled policy of the whole gateway: the default one and one per configured tenant. */
+export interface Policy {
+  readonly base: GuardPolicy;
+  forTenant(tenant: string | undefined): GuardPolicy;
+}
+
+export interface CompileOptions {
+  /** Defaults to every registered detector (src/guards/registry.ts). */
+  detectors?: readonly Detector[];
+  /** Defaults to the injection detectors' INJECTION_THRESHOLDS (0.5 each until they publish them). */
+  injectionThresholds?: InjectionThresholds;
+}
+
+const OFF: Rule = Object.freeze({ action: 'off', threshold: 1 });
+
+/** Accepts a raw (unparsed) guards section too, so tests and the scan CLI can pass `{}`. */
+export function compilePolicy(config: GuardsConfig | unknown = {}, options: CompileOptions = {}): Policy {
+  const cfg = guardsSchema.parse(config ?? {});
+  const detectors = options.detectors ?? registeredDetectors();
+  const thresholds = options.injectionThresholds ?? registeredInjectionThresholds();
+  const base = compileOne(cfg, detectors, thresholds);
+  const tenants = new Map<string, GuardPolicy>();
+  for (const [tenant, override] of Object.entries(cfg.tenants)) {
+    tenants.set(tenant, compileOne(mergeOverride(cfg, override), detectors, thresholds));
+  }
+  return Object.freeze({
+    base,
+    forTenant: (tenant: string | undefined) => (tenant === undefined ? base : (tenants.get(tenant) ?? base)),
+  });
+}
+
+/** Tenant sections override field by field; detector overrides by name; allow-lists are unions. */
+export function mergeOverride(cfg: GuardsConfig, o: GuardsOverride): GuardsConfig {
+  return {
+    enabled: o.enabled ?? cfg.enabled,
+    pii: { ...cfg.pii, ...defined(o.pii) },
+    secret: { ...cfg.secret, ...defined(o.secret) },
+    injection: { ...cfg.injection, ...defined(o.injection) },
+    canary: { ...cfg.canary, ...defined(o.canary) },
+    detectors: mergeDetectors(cfg.detectors, o.detectors ?? {}),
+    allow: {
+      values: [...cfg.allow.values, ...(o.allow?.values ?? [])],
+      patterns: [...cfg.allow.patterns, ...(o.allow?.patterns ?? [])],
+    },
+    output: { ...cfg.output, ...defined(o.output) },
+    tenants: {},
+  };
+}
+
+function mergeDetectors(base: GuardsConfig['detectors'], over: NonNullable<GuardsOverride['detectors']>) {
+  const out: GuardsConfig['detectors'] = { ...base };
+  for (const [name, rule] of Object.entries(over)) out[name] = { ...base[name], ...defined(rule) };
+  return out;
+}
+
+/** Drops keys whose value is undefined so a spread does not erase an inherited value. */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o === undefined) return out;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Injection and canary findings are never redacted: a partial removal would leave the attack in place. */
+function noRedact(a: GuardAction): GuardAction {
+  return a === 'redact' ? 'block' : a;
+}
+
+function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: InjectionThresholds): GuardPolicy {
+  const category = {
+    pii: freezeRule(cfg.pii.action, cfg.pii.threshold),
+    secret: freezeRule(cfg.secret.action, cfg.secret.threshold),
+    injectionDirect: freezeRule(noRedact(cfg.injection.action), cfg.injection.threshold ?? inj.direct),
+    injectionIndirect: freezeRule(
+      noRedact(cfg.injection.indirect_action),
+      cfg.injection.indirect_threshold ?? cfg.injection.threshold ?? inj.indirect,
+    ),
+    canary: freezeRule(noRedact(cfg.canary.action), 0),
+  };
+  const overrides = new Map(Object.entries(cfg.detectors));
+  const allowValues = new Set(cfg.allow.values);
+  const allowPatterns = cfg.allow.patterns.map((p) => new RegExp(p, 'u'));
+
+  function categoryRule(cat: FindingCategory, role: TextRole): Rule {
+    switch (cat) {
+      case 'pii':
+        return category.pii;
+      case 'secret':
+        return category.secret;
+      case 'injection':
+        return role === 'tool' ? category.injectionIndirect : category.injectionDirect;
+      case 'canary':
+        return category.canary;
+      default:
+        // policy/extraction findings come from other stages; the guards only record them.
+        return OFF;
+    }
+  }
+
+  // Detector overrides resolved against the category once, per role class (tool vs the rest).
+  const resolved = new Map<string, Rule>();
+  function ruleFor(detector: string, cat: FindingCategory, role: TextRole): Rule {
+    const catRule = categoryRule(cat, role);
+    const over = overrides.get(detector);
+    if (over === undefined) return catRule;
+    const key = `${detector}\u0000${cat}\u0000${role === 'tool' ? 't' : 'd'}`;
+    let rule = resolved.get(key);
+    if (rule === undefined) {
+      const a = over.action ?? catRule.action;
+      rule = freezeRule(cat === 'injection' || cat === 'canary' ? noRedact(a) : a, over.threshold ?? catRule.threshold);
+      resolved.set(key, rule);
+    }
+    return rule;
+  }
+
+  function isAllowed(value: string): boolean {
+    if (allowValues.has(value)) return true;
+    for (const re of allowPatterns) if (re.test(value)) return true;
+    return false;
+  }
+
+  return Object.freeze({
+    enabled: cfg.enabled,
+    detectors: Object.freeze([...detectors]),
+    canary: Object.freeze({ action: category.canary.action, overlapChars: cfg.canary.overlap_chars }),
+    output: Object.freeze({
+      pii: cfg.output.pii,
+      secret: cfg.output.secret,
+      canary: cfg.output.canary,
+      holdChars: cfg.output.hold_chars,
+    }),
+    ruleFor,
+    isAllowed,
+  });
+}
+
+function freezeRule(action: GuardAction, threshold: number): Rule {
+  return Object.freeze({ action, threshold });
+}
