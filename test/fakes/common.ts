@@ -22,7 +22,7 @@ export interface RecordedRequest {
 export interface CommonBehaviour {
   /** Answer with this status and `errorBody` instead of a normal answer. */
   failStatus?: number;
-  /** The error JSON to send with `failStatus`; each fake has a dialect-appropriate default. */
+  /** The error body to send with `failStatus` (a string is sent as plain text); each fake has a dialect default. */
   errorBody?: unknown;
   /** Wait this long before sending the status line and headers. */
   headerDelayMs?: number;
