@@ -19,7 +19,19 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** A JSON answer larger than this is refused rather than buffered. */
 const MAX_JSON_BODY = 32 * 1024 * 1024;
 
-type Body = AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown };
+type Body = AsyncIterable<Uint8Array> & {
+  destroy(err?: Error): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+};
+
+/**
+ * Stops reading an answer. undici's body emits an AbortError when destroyed; with no listener that error
+ * would be uncaught and take the process down, so one is attached first.
+ */
+function discard(body: Body): void {
+  body.on('error', () => {});
+  body.destroy();
+}
 
 async function readCapped(body: Body, max: number): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
@@ -27,7 +39,7 @@ async function readCapped(body: Body, max: number): Promise<{ text: string; trun
   for await (const chunk of body) {
     size += chunk.length;
     if (size > max) {
-      body.destroy();
+      discard(body);
       return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
     }
     chunks.push(Buffer.from(chunk));
@@ -134,7 +146,7 @@ export function createAnthropicAdapter(
       const res = await send(req, target, opts, true);
       const type = header(res.headers, 'content-type') ?? '';
       if (!type.includes('text/event-stream')) {
-        res.body.destroy();
+        discard(res.body);
         throw new PortcullisError(
           'PCX_UPSTREAM_BAD_RESPONSE',
           `provider "${provider.name}" answered a stream request with ${type.slice(0, 100) || 'no content type'}`,
@@ -181,7 +193,7 @@ async function* translateStream(
     }
     return;
   } finally {
-    if (!finished) body.destroy();
+    if (!finished) discard(body);
   }
   if (!translator.done) yield { type: 'error', status: 502, message: `provider "${provider}" ended the stream early` };
 }

@@ -55,8 +55,7 @@ function mostSpecific(
 function invalid(raw: z.core.$ZodIssue): PortcullisError {
   const { issue, path } = mostSpecific(raw);
   const param = formatParam(path);
-  let message = issue.message;
-  if (issue.code === 'invalid_union' && typeof issue.note === 'string') message = issue.note;
+  const message = issue.message;
   return new PortcullisError('PCX_INVALID_REQUEST', param ? `${param}: ${message}` : message, param ? { param } : {});
 }
 

@@ -140,7 +140,7 @@ describe('createMessagesStreamRenderer', () => {
     const r = createMessagesStreamRenderer({ id: 'm', model: 'p' });
     const evs = events([...r.render({ type: 'finish', reason: 'length' }), ...r.end()]);
     expect(evs.map((e) => e.event)).toEqual(['message_start', 'message_delta', 'message_stop']);
-    expect((evs[1]?.data.delta as Record<string, unknown>).stop_reason).toBe('max_tokens');
+    expect((evs[1]!.data.delta as Record<string, unknown>).stop_reason).toBe('max_tokens');
   });
 
   it('ends with an error event on a mid-stream error and renders nothing after it', () => {
