@@ -1,0 +1,52 @@
+import type { Finding } from '../../core/findings.js';
+import { forEachMatch, hasDigits } from '../text/chars.js';
+import { spanFinding } from '../text/finding.js';
+import type { Detector } from '../types.js';
+
+/**
+ * Street addresses, best effort with high precision: a house number and a street type word are both
+ * required (English "221 Baker Street", German "Hauptstraße 5", French "12 rue de la Paix", Spanish
+ * "Calle Mayor 10", Chinese "…路88号"), optionally followed by unit, city, state and postcode.
+ */
+
+const W = "\\p{Lu}[\\p{L}'.\\-]{0,20}";
+const EN_SUFFIX =
+  '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Square|Sq|Highway|Hwy|Trail|Trl|Crescent|Close|Grove|Park|Row|Mews|Walk|Hill|Gardens|Pike|Loop|Alley|Path|Plaza|Crossing|Expressway|Freeway|Turnpike|Route|Heights|Ridge|Valley|View|Point|Port|Pass|Junction|Station|Bypass|Via)';
+const UNIT = '(?:,?[ ](?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Fl\\.?|Floor|#)[ ]?[A-Za-z0-9\\-]{1,6})?';
+const CITY_TAIL = `(?:,[ ]${W}(?:[ ]${W}){0,2}(?:,[ ][A-Z]{2})?(?:[ ]\\d{5}(?:-\\d{4})?)?)?`;
+
+const EN = new RegExp(
+  `(?<![\\w])\\d{1,6}[A-Za-z]?[ ](?:[NSEW]\\.?[ ])?(?:${W}[ ]){1,3}${EN_SUFFIX}\\.?(?![\\p{L}])${UNIT}${CITY_TAIL}`,
+  'gu',
+);
+const DE = new RegExp(
+  `(?<![\\p{L}])[\\p{Lu}][\\p{L}\\-]{1,30}(?:straße|strasse|str\\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee)[ ]\\d{1,4}[a-z]?(?:,[ ]\\d{5}[ ]${W})?(?![\\p{L}\\d])`,
+  'gu',
+);
+const FR = new RegExp(
+  `(?<![\\w])\\d{1,4}(?:[ ]?bis|[ ]?ter)?,?[ ](?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)[ ](?:(?:de|du|des|de[ ]la|d'|l')[ ]?)?${W}(?:[ ](?:de|du|des|la|le)?[ ]?${W}){0,3}(?:,[ ]\\d{5}[ ]${W})?`,
+  'gu',
+);
+const ES = new RegExp(
+  `(?<![\\p{L}])(?:Calle|C/|Avenida|Avda\\.|Av\\.|Plaza|Pza\\.|Paseo|Camino|Carrera|Ronda)[ ](?:(?:de|del|de[ ]la)[ ])?${W}(?:[ ](?:de[ ]|del[ ])?${W}){0,3},?[ ](?:n[ºo°][ ]?)?\\d{1,4}(?:,[ ]\\d{5}[ ]${W})?`,
+  'gu',
+);
+const ZH = /\p{Script=Han}{2,12}(?:路|街|道|大道|巷|胡同)\d{1,5}号(?:\d{1,4}室)?/gu;
+
+export const streetAddressDetector: Detector = {
+  name: 'pii.street_address',
+  category: 'pii',
+  defaultAction: 'redact',
+  description:
+    'Street addresses with a house number and street type (English, German, French, Spanish, Chinese); best effort.',
+  detect(text: string): Finding[] {
+    if (!hasDigits(text, 1)) return [];
+    const out: Finding[] = [];
+    for (const re of [EN, DE, FR, ES, ZH]) {
+      forEachMatch(re, text, (m) => {
+        out.push(spanFinding('pii.street_address', 'pii', 0.7, m.index, m.index + m[0].length));
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,303 @@
+import type { SecretRule } from '../rule.js';
+import { contextRule } from '../rule.js';
+
+/** Messaging, payments, e-mail, commerce, productivity and observability services. */
+
+export const saasRules: readonly SecretRule[] = [
+  {
+    id: 'slack_token',
+    description: 'Slack bot (xoxb-), user (xoxp-), workspace (xoxa-/xoxr-/xoxs-) and configuration (xoxe-) tokens.',
+    keywords: ['xox'],
+    pattern:
+      /(?<![\w-])(?<secret>xox[baprs]-\d{6,15}-[0-9A-Za-z-]{10,200}|xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,200})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'slack_app_token',
+    description: 'Slack app-level tokens (xapp-).',
+    keywords: ['xapp-'],
+    pattern: /(?<![\w-])(?<secret>xapp-\d-[A-Z0-9]{9,12}-\d{10,15}-[a-f0-9]{64})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'slack_webhook',
+    description: 'Slack incoming webhook and workflow URLs.',
+    keywords: ['hooks.slack.com'],
+    pattern:
+      /(?<secret>https?:\/\/hooks\.slack\.com\/(?:services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,12}\/[A-Za-z0-9]{20,32}|(?:workflows|triggers)\/T[A-Z0-9]{6,12}\/A[A-Z0-9]{6,12}\/\d{10,20}\/[A-Za-z0-9]{20,40}))/g,
+    score: 0.98,
+  },
+  {
+    id: 'discord_webhook',
+    description: 'Discord webhook URLs.',
+    keywords: ['/api/webhooks/'],
+    pattern:
+      /(?<secret>https?:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,70})/g,
+    score: 0.98,
+  },
+  {
+    id: 'discord_bot_token',
+    description: 'Discord bot tokens (base64 user id . timestamp . HMAC) near a Discord or bot word.',
+    keywords: ['discord', 'bot'],
+    pattern: /(?<![\w.-])(?<secret>[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?![\w.-])/g,
+    validate: (_s, m, text) => /discord|bot/i.test(text.slice(Math.max(0, m.index - 80), m.index)),
+  },
+  {
+    id: 'teams_webhook',
+    description: 'Microsoft Teams incoming webhook URLs (webhook.office.com).',
+    keywords: ['webhook.office.com'],
+    pattern:
+      /(?<secret>https:\/\/[a-z0-9-]{1,60}\.webhook\.office\.com\/webhookb2\/[a-f0-9-]{36}@[a-f0-9-]{36}\/IncomingWebhook\/[a-f0-9]{32}\/[a-f0-9-]{36}(?:\/[A-Za-z0-9_-]{20,80})?)/g,
+    score: 0.98,
+  },
+  {
+    id: 'telegram_bot_token',
+    description: 'Telegram Bot API tokens (bot id : AA…).',
+    keywords: [':aa'],
+    pattern: /(?<![\w:-])(?<secret>\d{8,10}:AA[A-Za-z0-9_-]{33})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'stripe_secret_key',
+    description: 'Stripe secret keys (sk_live_, sk_test_); test-mode keys score lower.',
+    keywords: ['sk_live_', 'sk_test_'],
+    pattern: /(?<![\w-])(?<secret>sk_(?:live|test)_[A-Za-z0-9]{24,247})(?![\w-])/g,
+    validate: (s) => (s.startsWith('sk_live_') ? 0.98 : 0.8),
+  },
+  {
+    id: 'stripe_restricted_key',
+    description: 'Stripe restricted keys (rk_live_, rk_test_).',
+    keywords: ['rk_live_', 'rk_test_'],
+    pattern: /(?<![\w-])(?<secret>rk_(?:live|test)_[A-Za-z0-9]{24,247})(?![\w-])/g,
+    validate: (s) => (s.startsWith('rk_live_') ? 0.98 : 0.8),
+  },
+  {
+    id: 'stripe_webhook_secret',
+    description: 'Stripe webhook signing secrets (whsec_).',
+    keywords: ['whsec_'],
+    pattern: /(?<![\w-])(?<secret>whsec_[A-Za-z0-9+/]{32,64})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'square_token',
+    description: 'Square access tokens (sq0atp-, EAAA…) and OAuth secrets (sq0csp-).',
+    keywords: ['sq0atp-', 'sq0csp-', 'eaaa'],
+    pattern: /(?<![\w-])(?<secret>sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})(?![\w-])/g,
+    validate: (s, m, text) => !s.startsWith('EAAA') || /square/i.test(text.slice(Math.max(0, m.index - 80), m.index)),
+  },
+  {
+    id: 'braintree_access_token',
+    description: 'PayPal Braintree access tokens (access_token$production$…).',
+    keywords: ['access_token$'],
+    pattern: /(?<secret>access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32})/g,
+    score: 0.98,
+  },
+  {
+    id: 'twilio_api_key',
+    description: 'Twilio API key SIDs (SK + 32 hex) and auth tokens after a Twilio name.',
+    keywords: ['twilio', 'sk'],
+    pattern:
+      /(?<![A-Za-z0-9])(?<secret>SK[a-f0-9]{32})(?![A-Za-z0-9])|twilio[\w.-]{0,30}['"]?[ \t]{0,3}[=:][ \t]{0,3}['"]?(?<legacy>[a-f0-9]{32})(?![A-Za-z0-9])/gi,
+    validate: (s, m) => m.groups?.legacy !== undefined || s.startsWith('SK'),
+  },
+  {
+    id: 'sendgrid_api_key',
+    description: 'SendGrid API keys (SG.xxx.yyy).',
+    keywords: ['sg.'],
+    pattern: /(?<![\w-])(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'mailgun_api_key',
+    description: 'Mailgun private API keys (key-…, and hex-hex-hex keys after a Mailgun name).',
+    keywords: ['key-', 'mailgun'],
+    pattern:
+      /(?<![\w-])(?<secret>key-[a-f0-9]{32})(?![\w-])|mailgun[\w.-]{0,30}['"]?[ \t]{0,3}[=:][ \t]{0,3}['"]?(?<legacy>[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})/gi,
+  },
+  {
+    id: 'mailchimp_api_key',
+    description: 'Mailchimp API keys (32 hex + data-centre suffix -usN).',
+    keywords: ['-us'],
+    pattern: /(?<![\w-])(?<secret>[a-f0-9]{32}-us\d{1,2})(?![\w-])/g,
+    score: 0.9,
+  },
+  {
+    id: 'brevo_api_key',
+    description: 'Brevo (Sendinblue) API keys (xkeysib-).',
+    keywords: ['xkeysib-'],
+    pattern: /(?<![\w-])(?<secret>xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'postmark_token',
+    description: 'Postmark server tokens after a Postmark name.',
+    keywords: ['postmark'],
+    pattern:
+      /postmark[\w.-]{0,30}['"]?[ \t]{0,3}[=:][ \t]{0,3}['"]?(?<secret>[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})/gi,
+    score: 0.8,
+  },
+  {
+    id: 'shopify_token',
+    description: 'Shopify access tokens (shpat_, shpca_, shppa_) and shared secrets (shpss_).',
+    keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
+    pattern: /(?<![\w-])(?<secret>shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'linear_api_key',
+    description: 'Linear API keys (lin_api_).',
+    keywords: ['lin_api_'],
+    pattern: /(?<![\w-])(?<secret>lin_api_[A-Za-z0-9]{40})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'notion_token',
+    description: 'Notion integration tokens (secret_, ntn_).',
+    keywords: ['ntn_', 'secret_'],
+    pattern: /(?<![\w-])(?<secret>ntn_\d{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})(?![\w-])/g,
+  },
+  {
+    id: 'airtable_token',
+    description: 'Airtable personal access tokens (pat….hex).',
+    keywords: ['pat'],
+    pattern: /(?<![\w-])(?<secret>pat[A-Za-z0-9]{14}\.[a-f0-9]{64})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'hubspot_token',
+    description: 'HubSpot private app tokens (pat-na1-, pat-eu1-).',
+    keywords: ['pat-na1-', 'pat-eu1-'],
+    pattern:
+      /(?<![\w-])(?<secret>pat-(?:na|eu)1-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'contentful_token',
+    description: 'Contentful personal access tokens (CFPAT-).',
+    keywords: ['cfpat-'],
+    pattern: /(?<![\w-])(?<secret>CFPAT-[A-Za-z0-9_-]{43})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'typeform_token',
+    description: 'Typeform personal access tokens (tfp_).',
+    keywords: ['tfp_'],
+    pattern: /(?<![\w-])(?<secret>tfp_[A-Za-z0-9_.=-]{44,64})(?![\w-])/g,
+  },
+  {
+    id: 'datadog_api_key',
+    description: 'Datadog API (32 hex) and application (40 hex) keys after a Datadog name.',
+    keywords: ['datadog', 'dd_api', 'dd_app', 'dd-api', 'dd-app'],
+    pattern:
+      /(?:datadog|dd_api|dd_app|dd-api|dd-app)[\w.-]{0,30}['"]?[ \t]{0,3}[=:][ \t]{0,3}['"]?(?<secret>[a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9])/gi,
+    score: 0.85,
+  },
+  {
+    id: 'new_relic_key',
+    description: 'New Relic user API keys (NRAK-), insert keys (NRII-), browser keys (NRJS-) and license keys (…NRAL).',
+    keywords: ['nrak-', 'nrii-', 'nrjs-', 'nral'],
+    pattern:
+      /(?<![\w-])(?<secret>NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|[a-f0-9]{36}NRAL)(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'sentry_dsn',
+    description: 'Sentry DSNs (https://<key>@…sentry.io/<project>) and auth tokens (sntrys_, sntryu_).',
+    keywords: ['sentry', 'sntrys_', 'sntryu_'],
+    pattern:
+      /https?:\/\/(?<secret>[a-f0-9]{32})(?::[a-f0-9]{32})?@[a-z0-9.-]{1,80}\/\d{1,12}|(?<![\w-])(?<token>sntrys_[A-Za-z0-9+/=_]{60,300}|sntryu_[a-f0-9]{64})(?![\w-])/g,
+    validate: (_s, m) => m.groups?.token !== undefined || /sentry/i.test(m[0]),
+  },
+  {
+    id: 'grafana_token',
+    description: 'Grafana Cloud API tokens (glc_) and service-account tokens (glsa_).',
+    keywords: ['glc_', 'glsa_'],
+    pattern: /(?<![\w-])(?<secret>glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'dynatrace_token',
+    description: 'Dynatrace API tokens (dt0c01.).',
+    keywords: ['dt0c01.'],
+    pattern: /(?<![\w-])(?<secret>dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'twitter_bearer_token',
+    description: 'Twitter/X app bearer tokens (AAAAAAAAAAAAAAAAAAAAA…).',
+    keywords: ['aaaaaaaaaaaaaaaaaaaaa'],
+    pattern: /(?<![\w-])(?<secret>A{22}[A-Za-z0-9%]{30,120})(?![\w-])/g,
+    allowRepeats: true,
+    minEntropy: 2.5,
+  },
+  {
+    id: 'mapbox_secret_token',
+    description: 'Mapbox secret access tokens (sk.eyJ…).',
+    keywords: ['sk.eyj'],
+    pattern: /(?<![\w-])(?<secret>sk\.eyJ[A-Za-z0-9_-]{50,300}\.[A-Za-z0-9_-]{20,60})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'easypost_api_key',
+    description: 'EasyPost API keys (EZAK, EZTK).',
+    keywords: ['ezak', 'eztk'],
+    pattern: /(?<![\w-])(?<secret>EZ[AT]K[A-Za-z0-9]{54})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'shippo_api_token',
+    description: 'Shippo API tokens (shippo_live_, shippo_test_).',
+    keywords: ['shippo_'],
+    pattern: /(?<![\w-])(?<secret>shippo_(?:live|test)_[a-f0-9]{40})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'flutterwave_key',
+    description: 'Flutterwave secret and encryption keys (FLWSECK-, FLWSECK_TEST-).',
+    keywords: ['flwseck'],
+    pattern: /(?<![\w-])(?<secret>FLWSECK(?:_TEST)?-[a-h0-9]{32}-X)(?![\w-])/g,
+    score: 0.98,
+  },
+  {
+    id: 'readme_api_key',
+    description: 'ReadMe API keys (rdme_).',
+    keywords: ['rdme_'],
+    pattern: /(?<![\w-])(?<secret>rdme_[a-z0-9]{70})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'prefect_api_key',
+    description: 'Prefect Cloud API keys (pnu_).',
+    keywords: ['pnu_'],
+    pattern: /(?<![\w-])(?<secret>pnu_[A-Za-z0-9]{36})(?![\w-])/g,
+    score: 0.95,
+  },
+  {
+    id: 'frameio_token',
+    description: 'Frame.io API tokens (fio-u-).',
+    keywords: ['fio-u-'],
+    pattern: /(?<![\w-])(?<secret>fio-u-[A-Za-z0-9_=-]{64})(?![\w-])/g,
+    score: 0.95,
+  },
+  contextRule(
+    'okta_api_token',
+    'Okta API tokens (00 + 40 characters after an Okta name).',
+    ['okta'],
+    'okta',
+    '00[A-Za-z0-9_-]{40}',
+  ),
+  contextRule(
+    'algolia_api_key',
+    'Algolia admin API keys (32 hex after an Algolia name).',
+    ['algolia'],
+    'algolia',
+    '[a-f0-9]{32}',
+  ),
+  contextRule(
+    'asana_token',
+    'Asana personal access tokens after an Asana name.',
+    ['asana'],
+    'asana',
+    '[0-9]\\/[0-9]{16}:[a-f0-9]{32}|2\\/[0-9]{16}\\/[0-9]{16}:[a-f0-9]{32}',
+  ),
+];

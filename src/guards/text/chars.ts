@@ -1,0 +1,40 @@
+/** Character-class helpers for boundary checks, kept branch-cheap for the hot path. */
+
+export function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function isAsciiAlnumCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Keeps only ASCII digits. */
+export function digitsOnly(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += s[i];
+  }
+  return out;
+}
+
+/** True when text contains at least `n` ASCII digits; a cheap prefilter for numeric detectors. */
+export function hasDigits(text: string, n: number): boolean {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++count >= n) return true;
+  }
+  return false;
+}
+
+/** Runs a global regex over text and calls `each` with every match. Resets lastIndex first. */
+export function forEachMatch(re: RegExp, text: string, each: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  let m = re.exec(text);
+  while (m !== null) {
+    each(m);
+    if (m[0].length === 0) re.lastIndex++;
+    m = re.exec(text);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Context-word lookup: whether one of a set of words appears within a window before (or after) a
+ * span. Presidio raises a recognizer's score when such words surround the match; we do the same,
+ * and some detectors (bare 9-digit SSNs, dates of birth, passports) require them.
+ */
+
+/** Default window in UTF-16 code units on each side. Wide enough for "Passport number (if any):". */
+export const CONTEXT_WINDOW = 48;
+
+/**
+ * A compiled set of context words. Words are matched case-insensitively; a word of letters must start at a
+ * word boundary so that "dob" does not match inside "adobe". CJK words match anywhere.
+ */
+export class ContextWords {
+  private readonly re: RegExp;
+
+  constructor(words: readonly string[]) {
+    const alts = words.map((w) => {
+      const esc = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return /^[\p{L}\p{N}]/u.test(w) && !/^\p{Script=Han}/u.test(w) ? `(?<![\\p{L}\\p{N}])${esc}` : esc;
+    });
+    this.re = new RegExp(alts.join('|'), 'iu');
+  }
+
+  /** True when a word occurs in text[from, to). */
+  inRange(text: string, from: number, to: number): boolean {
+    const a = Math.max(from, 0);
+    const b = Math.min(to, text.length);
+    if (b <= a) return false;
+    return this.re.test(text.slice(a, b));
+  }
+
+  /** True when a word occurs in the `before` units before `start` or the `after` units after `end`. */
+  near(text: string, start: number, end: number, before = CONTEXT_WINDOW, after = 16): boolean {
+    return this.inRange(text, start - before, start) || (after > 0 && this.inRange(text, end, end + after));
+  }
+}
