@@ -3,6 +3,7 @@
  * prompt (after lower-casing and collapsing whitespace, which models change freely) found in the answer.
  * Rolling hashes of every k-gram of the prompt go in a Set once per request; the answer is scanned with the
  * same rolling hash, and each hit is confirmed by comparing the strings, so a hash collision is never a finding.
+ * Cost: O(prompt) to build, O(answer × k) at worst to scan (every position a confirmed hit).
  */
 
 export interface Normalized {
@@ -34,6 +35,7 @@ export function normalize(text: string): Normalized {
 }
 
 const BASE = 257;
+const MAX_POSITIONS = 8;
 
 /** BASE^(k-1) mod 2^32, for removing the leading character from the rolling hash. */
 function highPower(k: number): number {
@@ -44,16 +46,20 @@ function highPower(k: number): number {
 
 export interface OverlapIndex {
   readonly k: number;
-  /** Spans (original offsets of `text`) of k-character runs that also occur in the prompt; non-overlapping. */
+  /** Spans (original offsets of `text`) of runs of ≥ k characters that also occur in the prompt; non-overlapping. */
   find(text: string): Array<{ start: number; end: number }>;
 }
 
 export function createOverlapIndex(prompt: string, k: number): OverlapIndex {
   const p = normalize(prompt).text;
   const hp = highPower(k);
-  const grams = new Map<number, number>(); // hash → first position in p
+  // hash → positions in p of k-grams with that hash. Distinct k-grams rarely share a hash; the list is
+  // capped so a prompt crafted for collisions cannot make each answer position cost more than a few compares.
+  const grams = new Map<number, number[]>();
   rolling(p, k, hp, (h, i) => {
-    if (!grams.has(h)) grams.set(h, i);
+    const list = grams.get(h);
+    if (list === undefined) grams.set(h, [i]);
+    else if (list.length < MAX_POSITIONS && !list.some((j) => p.startsWith(p.slice(i, i + k), j))) list.push(i);
     return true;
   });
 
@@ -63,19 +69,24 @@ export function createOverlapIndex(prompt: string, k: number): OverlapIndex {
       const hits: Array<{ start: number; end: number }> = [];
       if (grams.size === 0) return hits;
       const n = normalize(text);
-      let skipUntil = -1;
+      // Consecutive or overlapping matching k-grams form one run, reported once.
+      let runStart = -1;
+      let runEnd = -1;
       rolling(n.text, k, hp, (h, i) => {
-        if (i < skipUntil) return true;
         const at = grams.get(h);
         if (at === undefined) return true;
         const gram = n.text.slice(i, i + k);
-        // Two prompt k-grams may share a hash; only the first position is kept, so confirm by search.
-        if (p.startsWith(gram, at) || p.includes(gram)) {
-          hits.push({ start: n.offsets[i]!, end: n.offsets[i + k - 1]! + 1 });
-          skipUntil = i + k;
+        if (!at.some((j) => p.startsWith(gram, j))) return true; // a hash collision, not a match
+        if (runStart >= 0 && i <= runEnd) {
+          runEnd = i + k;
+          return true;
         }
+        if (runStart >= 0) hits.push({ start: n.offsets[runStart]!, end: n.offsets[runEnd - 1]! + 1 });
+        runStart = i;
+        runEnd = i + k;
         return true;
       });
+      if (runStart >= 0) hits.push({ start: n.offsets[runStart]!, end: n.offsets[runEnd - 1]! + 1 });
       return hits;
     },
   };
