@@ -1,0 +1,223 @@
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providerSchema } from '../../src/config/providers.js';
+import type { StreamEvent } from '../../src/core/chat.js';
+import { PortcullisError } from '../../src/core/errors.js';
+import { createExchange, type Exchange, type ExchangeRequest, type Target } from '../../src/core/exchange.js';
+import type { ProviderAdapter } from '../../src/providers/adapter.js';
+import { createAnthropicAdapter, parseMessagesRequest } from '../../src/providers/anthropic/index.js';
+import { createForwardStage, isFallbackError } from '../../src/providers/forward.js';
+import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic.js';
+
+let first: FakeAnthropic;
+let second: FakeAnthropic;
+let deadUrl: string;
+const adapters = new Map<string, ProviderAdapter>();
+
+function adapterFor(name: string, url: string): ProviderAdapter {
+  return createAnthropicAdapter(
+    providerSchema.parse({
+      name,
+      type: 'anthropic',
+      base_url: url,
+      api_key: `key-${name}`,
+      region: 'eu',
+      timeout_ms: 2000,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  first = await startFakeAnthropic();
+  second = await startFakeAnthropic();
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  deadUrl = `http://127.0.0.1:${(srv.address() as { port: number }).port}/v1`;
+  await new Promise<void>((r) => srv.close(() => r()));
+  adapters.set('first', adapterFor('first', first.url));
+  adapters.set('second', adapterFor('second', second.url));
+  adapters.set('dead', adapterFor('dead', deadUrl));
+});
+
+afterAll(async () => {
+  for (const a of adapters.values()) await a.close();
+  await first.close();
+  await second.close();
+});
+
+afterEach(() => {
+  for (const f of [first, second]) {
+    f.setBehaviour({});
+    f.requests.length = 0;
+  }
+});
+
+const target = (provider: string, upstreamModel = `${provider}-model`): Target => ({
+  provider,
+  upstreamModel,
+  region: 'eu',
+  weight: 1,
+});
+
+function exchange(
+  targets: Target[],
+  opts: { stream?: boolean; signal?: AbortSignal; request?: ExchangeRequest } = {},
+): Exchange {
+  const chat = parseMessagesRequest({
+    model: 'public-name',
+    max_tokens: 20,
+    stream: opts.stream ?? false,
+    messages: [{ role: 'user', content: 'hello upstream' }],
+  });
+  const ex = createExchange({
+    id: 'ex-fwd',
+    dialect: 'anthropic',
+    endpoint: 'messages',
+    client: { ip: '127.0.0.1', userAgent: undefined, headers: {} },
+    signal: opts.signal ?? new AbortController().signal,
+    request: opts.request ?? { kind: 'chat', chat },
+  });
+  ex.route = { model: 'public-name', targets };
+  return ex;
+}
+
+const forward = createForwardStage(adapters);
+const run = (ex: Exchange) => forward(ex, async () => {});
+
+async function failure(p: Promise<unknown>): Promise<PortcullisError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PortcullisError);
+  return err as PortcullisError;
+}
+
+describe('forward stage', () => {
+  it('answers from the first target when it works, with the public model name and usage', async () => {
+    const ex = exchange([target('first'), target('second')]);
+    await run(ex);
+    expect(ex.result?.kind).toBe('chat');
+    if (ex.result?.kind !== 'chat') return;
+    expect(ex.result.response.text).toBe('hello upstream');
+    expect(ex.result.response.model).toBe('public-name');
+    expect(ex.usage).toEqual({ inputTokens: 11, outputTokens: 7 });
+    expect(ex.upstream).toMatchObject({
+      provider: 'first',
+      upstreamModel: 'first-model',
+      region: 'eu',
+      status: 200,
+      attempts: 1,
+    });
+    expect(ex.upstream?.firstByteMs).toBeGreaterThanOrEqual(0);
+    expect(second.requests).toHaveLength(0);
+  });
+
+  it('falls back to the second target when the first answers 500', async () => {
+    first.setBehaviour({ failStatus: 500 });
+    const ex = exchange([target('first'), target('second')]);
+    await run(ex);
+    expect(first.requests).toHaveLength(1);
+    expect(second.requests).toHaveLength(1);
+    expect((second.requests[0]!.body as { model: string }).model).toBe('second-model');
+    expect(ex.upstream).toMatchObject({ provider: 'second', status: 200, attempts: 2 });
+    expect(ex.decisions).toHaveLength(1);
+    expect(ex.decisions[0]!.reasons[0]).toContain('"first"');
+  });
+
+  it('falls back when the first target refuses the connection', async () => {
+    const ex = exchange([target('dead'), target('second')]);
+    await run(ex);
+    expect(ex.upstream).toMatchObject({ provider: 'second', attempts: 2 });
+    expect(second.requests).toHaveLength(1);
+  });
+
+  it('falls back on 429 and 529', async () => {
+    for (const status of [429, 529]) {
+      first.setBehaviour({ failStatus: status });
+      const ex = exchange([target('first'), target('second')]);
+      await run(ex);
+      expect(ex.upstream?.provider).toBe('second');
+    }
+  });
+
+  it('does not fall back on a 400: the request itself is wrong', async () => {
+    first.setBehaviour({ failStatus: 400 });
+    const ex = exchange([target('first'), target('second')]);
+    const err = await failure(run(ex));
+    expect(err.code).toBe('PCX_UPSTREAM_ERROR');
+    expect(err.status).toBe(400);
+    expect(second.requests).toHaveLength(0);
+    expect(ex.upstream).toMatchObject({ provider: 'first', status: 400, attempts: 1 });
+  });
+
+  it('throws the last error when every target fails', async () => {
+    first.setBehaviour({ failStatus: 503 });
+    second.setBehaviour({ failStatus: 529 });
+    const ex = exchange([target('first'), target('second')]);
+    const err = await failure(run(ex));
+    expect(err.status).toBe(529);
+    expect(ex.upstream).toMatchObject({ provider: 'second', status: 529, attempts: 2 });
+  });
+
+  it('streams from the fallback target, naming the public model and recording usage', async () => {
+    first.setBehaviour({ failStatus: 500 });
+    second.setBehaviour({ text: 'streamed answer', usage: { input_tokens: 5, output_tokens: 3 } });
+    const ex = exchange([target('first'), target('second')], { stream: true });
+    await run(ex);
+    expect(ex.result?.kind).toBe('stream');
+    if (ex.result?.kind !== 'stream') return;
+    expect(ex.usage).toBeUndefined(); // known only once the stream has been read
+    const events: StreamEvent[] = [];
+    for await (const ev of ex.result.events) events.push(ev);
+    expect(events[0]).toMatchObject({ type: 'start', model: 'public-name' });
+    expect(events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('')).toBe('streamed answer');
+    expect(ex.usage).toEqual({ inputTokens: 5, outputTokens: 3 });
+  });
+
+  it('never falls back once a stream has started: a mid-stream failure reaches the client as an error event', async () => {
+    first.setBehaviour({ text: 'abcdef', dropAfterChunks: 4 });
+    const ex = exchange([target('first'), target('second')], { stream: true });
+    await run(ex);
+    if (ex.result?.kind !== 'stream') throw new Error('expected a stream');
+    const events: StreamEvent[] = [];
+    for await (const ev of ex.result.events) events.push(ev);
+    expect(events.at(-1)?.type).toBe('error');
+    expect(second.requests).toHaveLength(0);
+  });
+
+  it('does not fall back after the client aborted', async () => {
+    first.setBehaviour({ hang: true });
+    const ac = new AbortController();
+    const ex = exchange([target('first'), target('second')], { signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('client gone')), 50);
+    await expect(run(ex)).rejects.toThrow('client gone');
+    expect(second.requests).toHaveLength(0);
+  });
+
+  it('refuses embeddings on an adapter without them, without falling back', async () => {
+    const ex = exchange([target('first'), target('second')], {
+      request: { kind: 'embeddings', embeddings: { model: 'e', input: ['x'], extra: {} } },
+    });
+    const err = await failure(run(ex));
+    expect(err.code).toBe('PCX_UNSUPPORTED');
+  });
+
+  it('reports a route to an unconfigured provider as unreachable and moves on', async () => {
+    const ex = exchange([target('ghost'), target('second')]);
+    await run(ex);
+    expect(ex.upstream).toMatchObject({ provider: 'second', attempts: 2 });
+  });
+});
+
+describe('isFallbackError', () => {
+  it('accepts exactly unreachable, timeout, 429 and 5xx upstream errors', () => {
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_UNREACHABLE', 'x'))).toBe(true);
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_TIMEOUT', 'x'))).toBe(true);
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_ERROR', 'x', { status: 429 }))).toBe(true);
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_ERROR', 'x', { status: 500 }))).toBe(true);
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_ERROR', 'x', { status: 404 }))).toBe(false);
+    expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_BAD_RESPONSE', 'x'))).toBe(false);
+    expect(isFallbackError(new Error('x'))).toBe(false);
+  });
+});
