@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AuditConfig } from '../config/audit.js';
+import { type Kek, loadKek } from './crypto.js';
+import { generateSigner, type NoteSigner, parseSignerKey } from './note-keys.js';
+
+/** Where the audit log keeps its local files under the data folder. */
+export function auditPaths(dataDir: string, config: AuditConfig) {
+  const dir = join(dataDir, 'audit');
+  return {
+    dir,
+    journalDir: join(dir, 'journal'),
+    signingKey: config.signing_key_file ?? join(dir, 'signing.key'),
+    publicKey: join(dir, 'public.key'),
+    kek: config.kek_file ?? join(dir, 'kek'),
+  };
+}
+
+/**
+ * The checkpoint signing key: read from the key file, or created there (0600) on first start, with the
+ * public verifier key written beside it for auditors. Gateways sharing a database must share this file.
+ */
+export function loadSigner(dataDir: string, config: AuditConfig, create = true): NoteSigner {
+  const paths = auditPaths(dataDir, config);
+  if (!existsSync(paths.signingKey) && create) {
+    mkdirSync(dirname(paths.signingKey), { recursive: true, mode: 0o700 });
+    writeFileSync(paths.signingKey, `${generateSigner(config.origin).encodedPrivate}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  const signer = parseSignerKey(readFileSync(paths.signingKey, 'utf8'));
+  if (create) writeFileSync(join(paths.dir, 'public.key'), `${signer.encoded}\n`, { mode: 0o644 });
+  return signer;
+}
+
+export function loadAuditKek(dataDir: string, config: AuditConfig, env: NodeJS.ProcessEnv = process.env): Kek {
+  return loadKek({ file: auditPaths(dataDir, config).kek, env, create: true });
+}

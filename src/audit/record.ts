@@ -1,0 +1,123 @@
+import type { ContentMode } from '../config/audit.js';
+import type { ChatMessage, ChatRequest } from '../core/chat.js';
+import type { Exchange } from '../core/exchange.js';
+import { canonicalJson } from './canonical.js';
+import type { EntryDecision, EntryFinding, ExchangeEntry } from './entry.js';
+
+/**
+ * Builds an exchange's entry. Only ids and metadata go in: the API key is represented by its key id,
+ * findings by detector, span and reason (guards never put matched values in a finding), and content
+ * only as ciphertext, sealed by the caller when the tenant's policy asks for it.
+ */
+
+/** Bounds on what one entry may carry, so a hostile request cannot make an entry huge. */
+const MAX_FINDINGS = 200;
+const MAX_DECISIONS = 50;
+const MAX_REASONS = 10;
+const MAX_TEXT = 200;
+
+const short = (s: string | undefined): string | undefined => (s === undefined ? undefined : s.slice(0, MAX_TEXT));
+const finite = (n: number | undefined): number | undefined =>
+  typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+
+export function exchangeEntry(ex: Exchange, now: number): ExchangeEntry {
+  const findings: EntryFinding[] = ex.findings.slice(0, MAX_FINDINGS).map((f) => ({
+    detector: short(f.detector) ?? '',
+    category: f.category,
+    score: finite(f.score) ?? 0,
+    start: finite(f.start),
+    end: finite(f.end),
+    where: short(f.where),
+    reason: short(f.reason),
+  }));
+  const decisions: EntryDecision[] = ex.decisions.slice(0, MAX_DECISIONS).map((d) => ({
+    stage: short(d.stage) ?? '',
+    action: d.action,
+    detector: short(d.detector),
+    score: finite(d.score),
+    reasons: d.reasons.slice(0, MAX_REASONS).map((r) => r.slice(0, MAX_TEXT)),
+  }));
+  const latencyMs = Number(process.hrtime.bigint() - ex.startedNs) / 1e6;
+  return {
+    v: 1,
+    type: 'exchange',
+    time: ex.receivedAt,
+    tenant: ex.principal?.tenant,
+    request_id: ex.id.slice(0, MAX_TEXT),
+    key_id: ex.principal?.keyId,
+    client_ip: short(ex.client.ip),
+    dialect: ex.dialect,
+    endpoint: ex.endpoint,
+    model: short(ex.route?.model ?? requestModel(ex)),
+    provider: ex.upstream?.provider,
+    upstream_model: ex.upstream?.upstreamModel,
+    region: ex.upstream?.region,
+    status: ex.status ?? ex.error?.status,
+    error_code: ex.error?.code,
+    input_tokens: ex.usage?.inputTokens,
+    output_tokens: ex.usage?.outputTokens,
+    // Whole microseconds: latency is a measurement, and a fixed precision keeps entries compact.
+    latency_ms: Math.max(0, Math.round((latencyMs > 0 ? latencyMs : now - ex.receivedAt) * 1000) / 1000),
+    findings,
+    decisions,
+  };
+}
+
+function requestModel(ex: Exchange): string | undefined {
+  if (ex.request.kind === 'chat') return ex.request.chat.model;
+  if (ex.request.kind === 'embeddings') return ex.request.embeddings.model;
+  return undefined;
+}
+
+/** The data subject an exchange names: the configured header, else the request's `user` field. */
+export function subjectOf(ex: Exchange, header: string): string | undefined {
+  const h = ex.client.headers[header];
+  const v = Array.isArray(h) ? h[0] : h;
+  if (typeof v === 'string' && v.trim() !== '') return v.trim().slice(0, 256);
+  if (ex.request.kind === 'chat' && ex.request.chat.user) return ex.request.chat.user.slice(0, 256);
+  return undefined;
+}
+
+function messageText(m: ChatMessage): string {
+  return m.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join('');
+}
+
+function promptOf(chat: ChatRequest): unknown {
+  return {
+    system: chat.system,
+    messages: chat.messages.map((m) => ({
+      role: m.role,
+      text: messageText(m),
+      tool_calls: m.toolCalls?.map((t) => ({ name: t.name, arguments: t.arguments })),
+    })),
+  };
+}
+
+/**
+ * The plaintext to seal for an exchange under the given mode, or undefined when nothing is recorded.
+ * `answerText` is for streamed answers, whose text the exchange does not keep.
+ */
+export function contentOf(ex: Exchange, mode: ContentMode, answerText?: string): string | undefined {
+  if (mode === 'none') return undefined;
+  const prompt =
+    ex.request.kind === 'chat'
+      ? promptOf(ex.request.chat)
+      : ex.request.kind === 'embeddings'
+        ? { input: ex.request.embeddings.input }
+        : undefined;
+  let answer: unknown;
+  if (mode === 'full') {
+    if (ex.result?.kind === 'chat') {
+      const r = ex.result.response;
+      answer = {
+        text: r.text,
+        reasoning: r.reasoning,
+        tool_calls: r.toolCalls.map((t) => ({ name: t.name, arguments: t.arguments })),
+      };
+    } else if (answerText !== undefined) {
+      answer = { text: answerText };
+    }
+  }
+  if (prompt === undefined && answer === undefined) return undefined;
+  return canonicalJson({ prompt, answer });
+}
