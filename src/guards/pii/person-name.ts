@@ -8,7 +8,8 @@ import type { Detector } from '../types.js';
  * running text are not found; a name model would be needed for that and would cost the hot path.
  */
 
-const CAP = "\\p{Lu}[\\p{Ll}'’\\-]{1,20}";
+// A capitalised word, with hyphenated or apostrophe parts: "Smith", "Müller-Lüdenscheidt", "O'Brien".
+const CAP = "\\p{Lu}(?:\\p{Ll}{1,20}(?:['’\\-]\\p{Lu}?\\p{Ll}{1,20})?|['’]\\p{Lu}\\p{Ll}{1,20})";
 const NAME = `${CAP}(?:[ ](?:(?:van|von|de|der|del|da|di|le|la|du|bin|al)[ ])?${CAP}){0,2}`;
 
 const LATIN_CUES = [

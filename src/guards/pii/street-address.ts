@@ -9,7 +9,7 @@ import type { Detector } from '../types.js';
  * "Calle Mayor 10", Chinese "…路88号"), optionally followed by unit, city, state and postcode.
  */
 
-const W = "\\p{Lu}[\\p{L}'.\\-]{0,20}";
+const W = "\\p{Lu}[\\p{L}'\\-]{0,20}";
 const EN_SUFFIX =
   '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Square|Sq|Highway|Hwy|Trail|Trl|Crescent|Close|Grove|Park|Row|Mews|Walk|Hill|Gardens|Pike|Loop|Alley|Path|Plaza|Crossing|Expressway|Freeway|Turnpike|Route|Heights|Ridge|Valley|View|Point|Port|Pass|Junction|Station|Bypass|Via)';
 const UNIT = '(?:,?[ ](?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Fl\\.?|Floor|#)[ ]?[A-Za-z0-9\\-]{1,6})?';

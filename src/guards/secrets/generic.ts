@@ -33,7 +33,7 @@ const ASSIGNMENT =
   /(?<name>[A-Za-z0-9_.-]{0,40}(?:passwd|password|passwort|kennwort|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.-]{0,30})['"]?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>['"`]?)(?<secret>[^\s'"`,;]{6,200})/gi;
 // Natural-language forms: "the password is hunter22", "Passwort: …", "mot de passe : …", "密码：…".
 const SPOKEN =
-  /(?<![\p{L}])(?:password|passwort|kennwort|mot de passe|contraseña|passphrase|pin|密码)(?:[ \t]{1,3}(?:is|ist|est|es|was|war|lautet))?[ \t]{0,3}[:：=]?[ \t]{0,3}(?<secret>[^\s'"`,;。，]{6,64})/giu;
+  /(?<![\p{L}])(?:password|passwort|kennwort|mot de passe|contraseña|passphrase|pin|密码)(?:[ \t]{1,3}(?:is|ist|est|es|was|war|lautet)[ \t]{1,3}|[ \t]{0,3}[:：=][ \t]{0,3}|[ \t]{1,3})(?<secret>[A-Za-z0-9!#$%&*+?^~\p{L}][^\s'"`,;。，]{5,63})/giu;
 const AUTH_HEADER = /(?<![\w-])(?<kind>Bearer|Basic|Token)[ \t]{1,4}(?<secret>[A-Za-z0-9._~+/-]{16,1000}=*)/g;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -205,7 +205,7 @@ export const saasRules: readonly SecretRule[] = [
     description: 'Sentry DSNs (https://<key>@…sentry.io/<project>) and auth tokens (sntrys_, sntryu_).',
     keywords: ['sentry', 'sntrys_', 'sntryu_'],
     pattern:
-      /https?:\/\/(?<secret>[a-f0-9]{32})(?::[a-f0-9]{32})?@[a-z0-9.-]{1,80}\/\d{1,12}|(?<![\w-])(?<token>sntrys_[A-Za-z0-9+/=_]{60,300}|sntryu_[a-f0-9]{64})(?![\w-])/g,
+      /https?:\/\/(?<secret>[a-f0-9]{32})(?::[a-f0-9]{32})?@[a-z0-9.-]{1,80}\/\d{1,12}|(?<![\w-])(?<token>sntrys_[A-Za-z0-9+/=_-]{60,300}|sntryu_[a-f0-9]{64})(?![\w-])/g,
     validate: (_s, m) => m.groups?.token !== undefined || /sentry/i.test(m[0]),
   },
   {
@@ -225,8 +225,8 @@ export const saasRules: readonly SecretRule[] = [
   {
     id: 'twitter_bearer_token',
     description: 'Twitter/X app bearer tokens (AAAAAAAAAAAAAAAAAAAAA…).',
-    keywords: ['aaaaaaaaaaaaaaaaaaaaa'],
-    pattern: /(?<![\w-])(?<secret>A{22}[A-Za-z0-9%]{30,120})(?![\w-])/g,
+    keywords: ['aaaaaaaaaaaaaaaaaaaa'],
+    pattern: /(?<![\w-])(?<secret>A{20}[A-Za-z0-9%]{30,150})(?![\w-])/g,
     allowRepeats: true,
     minEntropy: 2.5,
   },

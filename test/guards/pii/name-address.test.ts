@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { personNameDetector } from '../../../src/guards/pii/person-name.js';
+import { streetAddressDetector } from '../../../src/guards/pii/street-address.js';
+import { found, values } from './helpers.js';
+
+describe('pii.person_name', () => {
+  it('finds names after introducing cues', () => {
+    expect(found(personNameDetector, 'Hello, my name is John Smith.')).toEqual([['pii.person_name', 'John Smith', 18]]);
+    expect(values(personNameDetector, 'Dear Maria,\nthanks')).toEqual(['Maria']);
+    expect(values(personNameDetector, 'Sehr geehrte Frau Müller-Lüdenscheidt')).toEqual(['Müller-Lüdenscheidt']);
+    expect(values(personNameDetector, '我叫王小明，来自北京')).toEqual(['王小明']);
+  });
+  it('ignores generic salutations and lowercase words after cues', () => {
+    expect(values(personNameDetector, 'Dear Sir, Dear Customer, Dear team')).toEqual([]);
+    expect(values(personNameDetector, 'I am going home. This is fine.')).toEqual([]);
+    expect(values(personNameDetector, 'Mr. brown is late')).toEqual([]);
+  });
+});
+
+describe('pii.street_address', () => {
+  it('finds addresses in several languages', () => {
+    expect(values(streetAddressDetector, 'Ship to 221 Baker Street, London please')).toEqual([
+      '221 Baker Street, London',
+    ]);
+    expect(values(streetAddressDetector, 'wohnt in der Hauptstraße 5, 10115 Berlin.')).toEqual([
+      'Hauptstraße 5, 10115 Berlin',
+    ]);
+    expect(values(streetAddressDetector, 'au 12 rue de la Paix')).toEqual(['12 rue de la Paix']);
+    expect(values(streetAddressDetector, 'vivo en Calle Mayor 10')).toEqual(['Calle Mayor 10']);
+    expect(values(streetAddressDetector, '地址：北京市朝阳区建国路88号')).toEqual(['北京市朝阳区建国路88号']);
+  });
+  it('ignores numbers without street words', () => {
+    expect(values(streetAddressDetector, 'We sold 300 Big Boxes in 2023 Q4')).toEqual([]);
+  });
+});
