@@ -1,0 +1,194 @@
+/**
+ * Client side: canonical stream events rendered as the Responses API event sequence
+ * (response.created → in_progress → per item: output_item.added, content_part.added, deltas, done
+ * events, output_item.done → response.completed | incomplete | failed), each with `sequence_number`.
+ * Items are opened one at a time and closed when the next begins, as OpenAI does; the final
+ * `response.completed` carries the whole answer so SDK accumulators and late joiners agree.
+ */
+import type { ChatRequest, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
+import { formatSse } from '../sse.js';
+import type { StreamRenderer } from './chat-stream.js';
+import {
+  functionCallItem,
+  itemIds,
+  messageItem,
+  reasoningItem,
+  responseEnvelope,
+  responseId,
+  statusOf,
+  textPart,
+  toResponsesUsage,
+} from './responses-response.js';
+
+export interface ResponsesStreamOptions {
+  /** The response id (`resp_` is prefixed when missing). */
+  id: string;
+  /** The public model name. */
+  model: string;
+  /** Seconds since epoch. */
+  created: number;
+  request?: ChatRequest;
+}
+
+interface OpenItem {
+  kind: 'message' | 'reasoning' | 'function_call';
+  outputIndex: number;
+  itemId: string;
+  text: string;
+  call?: ToolCall;
+}
+
+export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): StreamRenderer {
+  const id = responseId(opts.id);
+  const ids = itemIds(id);
+  const envelope = responseEnvelope(id, opts.model, Math.floor(opts.created), opts.request);
+  const output: unknown[] = [];
+  const calls = new Map<number, OpenItem>();
+  let seq = 0;
+  let created = false;
+  let ended = false;
+  let current: OpenItem | undefined;
+  let finish: FinishReason | undefined;
+  let usage: Usage | undefined;
+  const opened = { message: 0, reasoning: 0 };
+
+  function emit(out: string[], type: string, fields: Record<string, unknown>): void {
+    out.push(formatSse(JSON.stringify({ type, sequence_number: seq++, ...fields }), type));
+  }
+
+  function snapshot(status: string): Record<string, unknown> {
+    return { ...envelope, status, output: [...output] };
+  }
+
+  function ensureCreated(out: string[]): void {
+    if (created) return;
+    created = true;
+    emit(out, 'response.created', { response: snapshot('in_progress') });
+    emit(out, 'response.in_progress', { response: snapshot('in_progress') });
+  }
+
+  function open(out: string[], kind: OpenItem['kind'], itemId: string, call?: ToolCall): OpenItem {
+    close(out);
+    const item: OpenItem = { kind, outputIndex: output.length, itemId, text: '' };
+    if (call !== undefined) item.call = call;
+    let added: unknown;
+    if (kind === 'message') added = messageItem(itemId, '', 'in_progress');
+    else if (kind === 'reasoning') added = reasoningItem(itemId, undefined);
+    else added = functionCallItem(itemId, call!, 'in_progress');
+    output.push(added);
+    emit(out, 'response.output_item.added', { output_index: item.outputIndex, item: added });
+    const where = { item_id: itemId, output_index: item.outputIndex, content_index: 0 };
+    if (kind === 'message') emit(out, 'response.content_part.added', { ...where, part: textPart('') });
+    if (kind === 'reasoning')
+      emit(out, 'response.content_part.added', { ...where, part: { type: 'reasoning_text', text: '' } });
+    current = item;
+    return item;
+  }
+
+  function close(out: string[]): void {
+    const item = current;
+    if (item === undefined) return;
+    current = undefined;
+    const where = { item_id: item.itemId, output_index: item.outputIndex, content_index: 0 };
+    let done: unknown;
+    if (item.kind === 'message') {
+      emit(out, 'response.output_text.done', { ...where, text: item.text, logprobs: [] });
+      emit(out, 'response.content_part.done', { ...where, part: textPart(item.text) });
+      done = messageItem(item.itemId, item.text, 'completed');
+    } else if (item.kind === 'reasoning') {
+      emit(out, 'response.reasoning_text.done', { ...where, text: item.text });
+      emit(out, 'response.content_part.done', { ...where, part: { type: 'reasoning_text', text: item.text } });
+      done = reasoningItem(item.itemId, item.text);
+    } else {
+      const call = { ...item.call!, arguments: item.text };
+      emit(out, 'response.function_call_arguments.done', {
+        item_id: item.itemId,
+        output_index: item.outputIndex,
+        name: call.name,
+        arguments: call.arguments,
+      });
+      done = functionCallItem(item.itemId, call, 'completed');
+    }
+    output[item.outputIndex] = done;
+    emit(out, 'response.output_item.done', { output_index: item.outputIndex, item: done });
+  }
+
+  function textInto(out: string[], kind: 'message' | 'reasoning', delta: string): void {
+    if (delta === '') return;
+    let item = current?.kind === kind ? current : undefined;
+    if (item === undefined) {
+      // A second item of one kind (text after a tool call) needs an id of its own.
+      const n = opened[kind]++;
+      const base = kind === 'message' ? ids.message : ids.reasoning;
+      item = open(out, kind, n === 0 ? base : `${base}_${n}`);
+    }
+    item.text += delta;
+    const where = { item_id: item.itemId, output_index: item.outputIndex, content_index: 0 };
+    if (kind === 'message') emit(out, 'response.output_text.delta', { ...where, delta, logprobs: [] });
+    else emit(out, 'response.reasoning_text.delta', { ...where, delta });
+  }
+
+  return {
+    render(ev: StreamEvent): string[] {
+      if (ended) return [];
+      const out: string[] = [];
+      ensureCreated(out);
+      switch (ev.type) {
+        case 'text':
+          textInto(out, 'message', ev.text);
+          break;
+        case 'reasoning':
+          textInto(out, 'reasoning', ev.text);
+          break;
+        case 'tool_call': {
+          const item = open(out, 'function_call', ids.call(ev.index), { id: ev.id, name: ev.name, arguments: '' });
+          calls.set(ev.index, item);
+          break;
+        }
+        case 'tool_args': {
+          const item = calls.get(ev.index);
+          if (item === undefined || ev.delta === '') break;
+          item.text += ev.delta;
+          emit(out, 'response.function_call_arguments.delta', {
+            item_id: item.itemId,
+            output_index: item.outputIndex,
+            delta: ev.delta,
+          });
+          break;
+        }
+        case 'finish':
+          finish = ev.reason;
+          break;
+        case 'usage':
+          usage = ev.usage;
+          break;
+        case 'error': {
+          ended = true;
+          emit(out, 'error', { code: 'upstream_error', message: ev.message, param: null });
+          const failed = snapshot('failed');
+          failed.error = { code: 'server_error', message: ev.message };
+          emit(out, 'response.failed', { response: failed });
+          break;
+        }
+        case 'start':
+        case 'logprobs':
+          break;
+      }
+      return out;
+    },
+
+    end(): string[] {
+      if (ended) return [];
+      ended = true;
+      const out: string[] = [];
+      ensureCreated(out);
+      close(out);
+      const s = statusOf(finish);
+      const final = snapshot(s.status);
+      final.incomplete_details = s.incomplete_details;
+      final.usage = usage === undefined ? null : toResponsesUsage(usage);
+      emit(out, s.status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final });
+      return out;
+    },
+  };
+}
