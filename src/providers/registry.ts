@@ -1,38 +1,32 @@
 /**
- * One adapter per configured provider, built once at start. The OpenAI factory is passed in rather than
- * imported so this module does not depend on which adapters exist; Anthropic's is the default for its type.
+ * One adapter per configured provider, built once at start. Factories can be replaced (tests, or an
+ * adapter wrapped with instrumentation); by default each provider type gets its own adapter.
  */
 import type { ProviderConfig } from '../config/providers.js';
 import type { Config } from '../config/schema.js';
 import type { ProviderAdapter } from './adapter.js';
 import { createAnthropicAdapter } from './anthropic/adapter.js';
+import { createOpenAIAdapter } from './openai/index.js';
 
 export type AdapterFactory = (provider: ProviderConfig, env: NodeJS.ProcessEnv) => ProviderAdapter;
 
 export interface AdapterFactories {
-  openai: AdapterFactory;
+  openai?: AdapterFactory;
   anthropic?: AdapterFactory;
-}
-
-export class ProviderRegistryError extends Error {
-  override readonly name = 'ProviderRegistryError';
-  readonly code = 'PCX_PROVIDER_UNSUPPORTED';
 }
 
 export function createProviderRegistry(
   config: Config,
-  factories: AdapterFactories,
+  factories: AdapterFactories = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Map<string, ProviderAdapter> {
-  const all: Record<ProviderConfig['type'], AdapterFactory | undefined> = {
-    openai: factories.openai,
+  const all: Record<ProviderConfig['type'], AdapterFactory> = {
+    openai: factories.openai ?? createOpenAIAdapter,
     anthropic: factories.anthropic ?? createAnthropicAdapter,
   };
   const adapters = new Map<string, ProviderAdapter>();
   for (const p of config.providers) {
-    const factory = all[p.type];
-    if (!factory) throw new ProviderRegistryError(`provider "${p.name}": no adapter for type "${p.type}"`);
-    adapters.set(p.name, factory(p, env));
+    adapters.set(p.name, all[p.type](p, env));
   }
   return adapters;
 }

@@ -8,6 +8,7 @@ import {
   type CommonBehaviour,
   type FakeServer,
   type RecordedRequest,
+  realisticAnswer,
   splitInto,
   startFakeServer,
   writeJson,
@@ -32,12 +33,15 @@ export interface AnthropicBehaviour extends CommonBehaviour {
   /** Overrides the stop reason. */
   stopReason?: string;
   usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number };
+  /** Benchmarks: answer with a realistic text of this many bytes instead of the echo. */
+  answerBytes?: number;
   /** Streaming: each text, thinking and tool-input is split into this many deltas (default 3). */
   pieces?: number;
-  /** Streaming: after this many SSE messages, send an Anthropic `error` event and end. */
-  errorEventAfter?: number;
-  /** Sent verbatim with status 200 instead of a proper answer (malformed upstream). */
-  rawAnswer?: string;
+  /** Streaming: after this many SSE messages, send an Anthropic `error` event (overloaded_error) and end. */
+  midStreamError?: { afterChunks: number; message: string };
+  /** Answer 200 with exactly this body (for malformed answers), with `contentType` (default JSON). */
+  rawBody?: string;
+  contentType?: string;
 }
 
 export type FakeAnthropic = FakeServer<AnthropicBehaviour>;
@@ -97,7 +101,7 @@ interface Answer {
 
 function answerFor(req: RecordedRequest, b: AnthropicBehaviour): Answer {
   const body = req.body as { model?: unknown } | undefined;
-  const text = b.text ?? lastUserText(req.body);
+  const text = b.text ?? (b.answerBytes !== undefined ? realisticAnswer(b.answerBytes) : lastUserText(req.body));
   const tools = (b.toolUses ?? []).map((t, i) => ({ id: t.id ?? `toolu_fake_${i}`, name: t.name, input: t.input }));
   return {
     id: `msg_fake_${++counter}`,
@@ -192,18 +196,18 @@ async function handle(req: RecordedRequest, res: ServerResponse, b: AnthropicBeh
     writeJson(res, b.failStatus, b.errorBody ?? anthropicErrorBody(b.failStatus));
     return;
   }
-  if (b.rawAnswer !== undefined) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(b.rawAnswer);
+  if (b.rawBody !== undefined) {
+    res.writeHead(200, { 'content-type': b.contentType ?? 'application/json' });
+    res.end(b.rawBody);
     return;
   }
   const a = answerFor(req, b);
   if ((req.body as { stream?: unknown } | undefined)?.stream === true) {
     let messages = streamMessages(a, b.pieces ?? 3);
-    if (b.errorEventAfter !== undefined) {
+    if (b.midStreamError !== undefined) {
       messages = [
-        ...messages.slice(0, b.errorEventAfter),
-        ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }),
+        ...messages.slice(0, b.midStreamError.afterChunks),
+        ev('error', { error: { type: 'overloaded_error', message: b.midStreamError.message } }),
       ];
     }
     await writeSseMessages(res, messages, b);

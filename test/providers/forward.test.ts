@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load.js';
 import { providerSchema } from '../../src/config/providers.js';
 import type { StreamEvent } from '../../src/core/chat.js';
 import { PortcullisError } from '../../src/core/errors.js';
@@ -7,7 +8,10 @@ import { createExchange, type Exchange, type ExchangeRequest, type Target } from
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createAnthropicAdapter, parseMessagesRequest } from '../../src/providers/anthropic/index.js';
 import { createForwardStage, isFallbackError } from '../../src/providers/forward.js';
+import { closeProviderRegistry, createProviderRegistry } from '../../src/providers/registry.js';
+import { createRouter } from '../../src/providers/router.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic.js';
+import { startFakeOpenAI } from '../fakes/openai.js';
 
 let first: FakeAnthropic;
 let second: FakeAnthropic;
@@ -219,5 +223,43 @@ describe('isFallbackError', () => {
     expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_ERROR', 'x', { status: 404 }))).toBe(false);
     expect(isFallbackError(new PortcullisError('PCX_UPSTREAM_BAD_RESPONSE', 'x'))).toBe(false);
     expect(isFallbackError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('forward stage across dialects, with the registry and router', () => {
+  it('falls back from a failing Anthropic provider to an OpenAI one, translating the request', async () => {
+    const openai = await startFakeOpenAI();
+    const config = validateConfig({
+      providers: [
+        { name: 'anth', type: 'anthropic', base_url: first.url, api_key: 'k1', region: 'eu' },
+        { name: 'oai', type: 'openai', base_url: openai.url, api_key: 'k2', region: 'eu' },
+      ],
+      models: [
+        {
+          name: 'public-name',
+          provider: 'anth',
+          model: 'claude-up',
+          fallbacks: [{ provider: 'oai', model: 'gpt-up' }],
+        },
+      ],
+    });
+    const registry = createProviderRegistry(config);
+    try {
+      first.setBehaviour({ failStatus: 529 });
+      const ex = exchange([]);
+      ex.route = createRouter(config).plan('public-name', 'chat');
+      await createForwardStage(registry)(ex, async () => {});
+      expect(first.requests).toHaveLength(1);
+      expect(openai.requests).toHaveLength(1);
+      expect(openai.requests[0]!.path).toBe('/v1/chat/completions');
+      expect((openai.requests[0]!.body as { model: string }).model).toBe('gpt-up');
+      if (ex.result?.kind !== 'chat') throw new Error('expected a chat result');
+      expect(ex.result.response.text).toBe('hello upstream');
+      expect(ex.result.response.model).toBe('public-name');
+      expect(ex.upstream).toMatchObject({ provider: 'oai', upstreamModel: 'gpt-up', attempts: 2, status: 200 });
+    } finally {
+      await closeProviderRegistry(registry);
+      await openai.close();
+    }
   });
 });

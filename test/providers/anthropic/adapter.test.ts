@@ -131,7 +131,7 @@ describe('Anthropic adapter: answers', () => {
   });
 
   it('ends a stream with an error event when the upstream sends one mid-stream', async () => {
-    fake.setBehaviour({ text: 'abc', errorEventAfter: 4 });
+    fake.setBehaviour({ text: 'abc', midStreamError: { afterChunks: 4, message: 'Overloaded' } });
     const events = await collect(await adapter.stream(request('x'), target, opts()));
     expect(events.at(-1)).toEqual({ type: 'error', status: 529, message: 'Overloaded' });
   });
@@ -211,9 +211,9 @@ describe('Anthropic adapter: errors', () => {
   });
 
   it('refuses a malformed answer as PCX_UPSTREAM_BAD_RESPONSE', async () => {
-    fake.setBehaviour({ rawAnswer: '{"id": "x", "content": "not an array"' });
+    fake.setBehaviour({ rawBody: '{"id": "x", "content": "not an array"' });
     expect((await rejection(adapter.chat(request('x'), target, opts()))).code).toBe('PCX_UPSTREAM_BAD_RESPONSE');
-    fake.setBehaviour({ rawAnswer: '{"id": "x", "content": "not an array"}' });
+    fake.setBehaviour({ rawBody: '{"id": "x", "content": "not an array"}' });
     expect((await rejection(adapter.chat(request('x'), target, opts()))).code).toBe('PCX_UPSTREAM_BAD_RESPONSE');
     // A stream request answered with JSON is not a stream.
     expect((await rejection(adapter.stream(request('x'), target, opts()))).code).toBe('PCX_UPSTREAM_BAD_RESPONSE');
