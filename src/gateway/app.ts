@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from '../config/schema.js';
 import type { ChatRequest, Dialect, EmbeddingsRequest, Endpoint } from '../core/chat.js';
 import { isPortcullisError, PortcullisError } from '../core/errors.js';
 import { createExchange, type Exchange, type ExchangeRequest, finishExchange } from '../core/exchange.js';
-import type { Config } from '../config/schema.js';
 import { parseJsonBody } from './body.js';
 import type { ClientCodec } from './codec.js';
 import { dialectOfPath, fromFrameworkError, renderError } from './errors.js';
@@ -104,6 +104,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
           model: chat.model,
           created: Math.floor(ex.receivedAt / 1000),
           includeUsage: chat.streamUsage ?? false,
+          request: chat,
         });
         reply.hijack();
         const res = reply.raw;
@@ -123,7 +124,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
         return;
       }
       if (result.kind === 'chat') {
-        const body = codec.render(filterChatResponse(ex, result.response));
+        const body = codec.render(filterChatResponse(ex, result.response), (ex.request as { chat: ChatRequest }).chat);
         ex.status = 200;
         finish(ex, req);
         return reply.headers(ex.responseHeaders).send(body);

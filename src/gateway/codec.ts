@@ -12,11 +12,13 @@ export interface StreamRendererOptions {
   model: string;
   created: number;
   includeUsage: boolean;
+  /** The parsed request, for dialects whose answers echo its settings (Responses API). */
+  request: ChatRequest;
 }
 
 /** One client API: how its requests are parsed and its answers rendered. */
 export interface ClientCodec {
   parse(body: unknown): ChatRequest;
-  render(resp: ChatResponse): unknown;
+  render(resp: ChatResponse, request: ChatRequest): unknown;
   createStream(opts: StreamRendererOptions): StreamRenderer;
 }

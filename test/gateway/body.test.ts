@@ -39,10 +39,9 @@ describe('parseJsonBody', () => {
   });
 
   it('drops __proto__ and constructor keys so they cannot poison objects built later', () => {
-    const parsed = parseJsonBody(Buffer.from('{"__proto__":{"polluted":1},"a":{"constructor":{"x":1},"k":2}}')) as Record<
-      string,
-      unknown
-    >;
+    const parsed = parseJsonBody(
+      Buffer.from('{"__proto__":{"polluted":1},"a":{"constructor":{"x":1},"k":2}}'),
+    ) as Record<string, unknown>;
     const copy = Object.assign({}, parsed);
     expect((copy as { polluted?: number }).polluted).toBeUndefined();
     expect(({} as { polluted?: number }).polluted).toBeUndefined();
