@@ -39,7 +39,9 @@ const secretSchema = z.object({ action: action.default('redact'), threshold: thr
 
 /**
  * Injection is never redacted: `redact` is treated as `block` (removing a span of an attack would leave
- * the rest of it in place). Thresholds default to the injection detectors' own INJECTION_THRESHOLDS.
+ * the rest of it in place). Unset thresholds mean: `injection.classifier` uses the injection detectors' own
+ * INJECTION_THRESHOLDS (tuned on its scores), every other injection detector 0.5. A threshold set here
+ * applies to all of them.
  */
 const injectionSchema = z
   .object({

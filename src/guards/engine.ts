@@ -93,7 +93,7 @@ export function inspectText(
     for (const detector of policy.detectors) {
       for (const raw of detector.detect(text, ctx)) {
         const finding = sanitize(raw, text.length);
-        const rule = policy.ruleFor(finding.detector, finding.category, role);
+        const rule = policy.ruleFor(finding.detector, finding.category, role, detector.defaultAction);
         if (rule.action === 'off' || finding.score < rule.threshold) continue;
         if (isRedactable(finding) && policy.isAllowed(text.slice(finding.start, finding.end))) continue;
         judged.push({ finding, action: rule.action });

@@ -1,5 +1,5 @@
 import type { ResponseFilter } from '../core/exchange.js';
-import type { Finding } from '../core/findings.js';
+import type { Action, Finding } from '../core/findings.js';
 import type { FindingAction } from './engine.js';
 import { createOutputScanFilter } from './output-scanner.js';
 import type { GuardPolicy } from './policy.js';
@@ -35,20 +35,27 @@ export function createOutputGuardFilter(
 ): ResponseFilter | undefined {
   const detectors = outputDetectors(policy);
   if (detectors.length === 0) return undefined;
+  // Which detector's declaration applies to a finding; weak, so findings of past windows are not kept.
+  const declared = new WeakMap<Finding, Action>();
   return createOutputScanFilter({
     name: OUTPUT_GUARD_FILTER_NAME,
     holdChars: policy.output.holdChars,
     lookbehindChars: 64,
     detect(text) {
       const out: Finding[] = [];
-      for (const d of detectors) for (const f of d.detect(text, ASSISTANT)) out.push(f);
+      for (const d of detectors) {
+        for (const f of d.detect(text, ASSISTANT)) {
+          declared.set(f, d.defaultAction);
+          out.push(f);
+        }
+      }
       return out;
     },
     judge(finding, value) {
       const cat = finding.category;
       if ((cat === 'pii' && !policy.output.pii) || (cat === 'secret' && !policy.output.secret)) return undefined;
       if (cat !== 'pii' && cat !== 'secret') return undefined;
-      const rule = policy.ruleFor(finding.detector, cat, 'assistant');
+      const rule = policy.ruleFor(finding.detector, cat, 'assistant', declared.get(finding));
       if (rule.action === 'off' || finding.score < rule.threshold || policy.isAllowed(value)) return undefined;
       return rule.action;
     },

@@ -1,5 +1,5 @@
 import { type GuardAction, type GuardsConfig, type GuardsOverride, guardsSchema } from '../config/guards.js';
-import type { FindingCategory } from '../core/findings.js';
+import type { Action, FindingCategory } from '../core/findings.js';
 import { type InjectionThresholds, registeredDetectors, registeredInjectionThresholds } from './registry.js';
 import type { Detector, TextRole } from './types.js';
 
@@ -29,7 +29,12 @@ export interface GuardPolicy {
   readonly detectors: readonly Detector[];
   readonly canary: CanaryPolicy;
   readonly output: OutputPolicy;
-  ruleFor(detector: string, category: FindingCategory, role: TextRole): Rule;
+  /**
+   * The rule for a finding name in a role. `declared` is the producing detector's `defaultAction`: a
+   * detector that declares itself weak evidence (`alert`/`log`) is logged rather than redacted or blocked;
+   * a per-detector override in the config sets the action outright.
+   */
+  ruleFor(detector: string, category: FindingCategory, role: TextRole, declared?: Action): Rule;
   /** True when a matched value is on the allow-list (exact value or a regex). */
   isAllowed(value: string): boolean;
 }
@@ -48,6 +53,33 @@ export interface CompileOptions {
 }
 
 const OFF: Rule = Object.freeze({ action: 'off', threshold: 1 });
+
+const SEVERITY: Record<GuardAction, number> = { off: 0, log: 1, redact: 2, block: 3 };
+
+/**
+ * How far a detector's declared default lowers its category's action. Weak-evidence declarations (`log`,
+ * `alert`, and other stages' actions) cap it at `log`; `redact` and `block` do not change it, so an operator
+ * who sets a category to `block` gets blocks.
+ */
+const DECLARED: Record<Action, GuardAction> = {
+  off: 'log',
+  allow: 'log',
+  log: 'log',
+  alert: 'log',
+  redact: 'block',
+  throttle: 'log',
+  degrade: 'log',
+  block: 'block',
+};
+
+function weaker(a: GuardAction, b: GuardAction): GuardAction {
+  return SEVERITY[a] <= SEVERITY[b] ? a : b;
+}
+
+/** The finding name whose scores INJECTION_THRESHOLDS were tuned for. */
+export const INJECTION_CLASSIFIER = 'injection.classifier';
+/** Default threshold of every other injection detector (and of all of them before thresholds are published). */
+const STRUCTURAL_THRESHOLD = 0.5;
 
 /** Accepts a raw (unparsed) guards section too, so tests and the scan CLI can pass `{}`. */
 export function compilePolicy(config: GuardsConfig | unknown = {}, options: CompileOptions = {}): Policy {
@@ -103,13 +135,21 @@ function noRedact(a: GuardAction): GuardAction {
 }
 
 function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: InjectionThresholds): GuardPolicy {
+  const inject = cfg.injection;
   const category = {
     pii: freezeRule(cfg.pii.action, cfg.pii.threshold),
     secret: freezeRule(cfg.secret.action, cfg.secret.threshold),
-    injectionDirect: freezeRule(noRedact(cfg.injection.action), cfg.injection.threshold ?? inj.direct),
+    injectionDirect: freezeRule(noRedact(inject.action), inject.threshold ?? STRUCTURAL_THRESHOLD),
     injectionIndirect: freezeRule(
-      noRedact(cfg.injection.indirect_action),
-      cfg.injection.indirect_threshold ?? cfg.injection.threshold ?? inj.indirect,
+      noRedact(inject.indirect_action),
+      inject.indirect_threshold ?? inject.threshold ?? STRUCTURAL_THRESHOLD,
+    ),
+    // The published thresholds are calibrated on the classifier's score only; the structural detectors'
+    // scores are fixed per pattern and judged against the plain category threshold.
+    classifierDirect: freezeRule(noRedact(inject.action), inject.threshold ?? inj.direct),
+    classifierIndirect: freezeRule(
+      noRedact(inject.indirect_action),
+      inject.indirect_threshold ?? inject.threshold ?? inj.indirect,
     ),
     canary: freezeRule(noRedact(cfg.canary.action), 0),
   };
@@ -117,13 +157,16 @@ function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: Inje
   const allowValues = new Set(cfg.allow.values);
   const allowPatterns = cfg.allow.patterns.map((p) => new RegExp(p, 'u'));
 
-  function categoryRule(cat: FindingCategory, role: TextRole): Rule {
+  function categoryRule(detector: string, cat: FindingCategory, role: TextRole): Rule {
     switch (cat) {
       case 'pii':
         return category.pii;
       case 'secret':
         return category.secret;
       case 'injection':
+        if (detector === INJECTION_CLASSIFIER) {
+          return role === 'tool' ? category.classifierIndirect : category.classifierDirect;
+        }
         return role === 'tool' ? category.injectionIndirect : category.injectionDirect;
       case 'canary':
         return category.canary;
@@ -133,17 +176,23 @@ function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: Inje
     }
   }
 
-  // Detector overrides resolved against the category once, per role class (tool vs the rest).
+  // Rules that differ from the category's (capped by a detector's declaration, or overridden) are built
+  // once per (name, category, role class, declaration) and reused: a handful of entries, not per request.
   const resolved = new Map<string, Rule>();
-  function ruleFor(detector: string, cat: FindingCategory, role: TextRole): Rule {
-    const catRule = categoryRule(cat, role);
+  function ruleFor(detector: string, cat: FindingCategory, role: TextRole, declared?: Action): Rule {
+    const catRule = categoryRule(detector, cat, role);
     const over = overrides.get(detector);
-    if (over === undefined) return catRule;
-    const key = `${detector}\u0000${cat}\u0000${role === 'tool' ? 't' : 'd'}`;
+    // Only a weak declaration lowers the category's action; `redact`/`block` declarations leave the operator's choice.
+    const capped = declared === undefined ? catRule.action : weaker(catRule.action, DECLARED[declared]);
+    if (over === undefined && capped === catRule.action) return catRule;
+    const key = `${detector}\u0000${cat}\u0000${role === 'tool' ? 't' : 'd'}\u0000${declared ?? ''}`;
     let rule = resolved.get(key);
     if (rule === undefined) {
-      const a = over.action ?? catRule.action;
-      rule = freezeRule(cat === 'injection' || cat === 'canary' ? noRedact(a) : a, over.threshold ?? catRule.threshold);
+      const a = over?.action ?? capped;
+      rule = freezeRule(
+        cat === 'injection' || cat === 'canary' ? noRedact(a) : a,
+        over?.threshold ?? catRule.threshold,
+      );
       resolved.set(key, rule);
     }
     return rule;

@@ -131,6 +131,15 @@ describe('inspectText', () => {
     expect(r.redacted).toBe('short');
   });
 
+  it("lowers the action of a detector that declares itself weak evidence ('alert')", () => {
+    const weak: Detector = {
+      ...fixedDetector('injection.weak', [{ detector: 'injection.weak', category: 'injection', score: 0.9 }]),
+      defaultAction: 'alert',
+    };
+    const r = inspectText('anything', 'user', policyWith({}, [weak]));
+    expect(r.action).toBe('log');
+  });
+
   it('does nothing when the policy is disabled', () => {
     expect(inspectText(`x@y.org ${KEY}`, 'user', policyWith({ enabled: false })).action).toBe('allow');
   });

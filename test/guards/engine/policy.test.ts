@@ -14,6 +14,9 @@ describe('guards config', () => {
     expect(p.ruleFor('secret.aws_access_key', 'secret', 'system')).toEqual({ action: 'redact', threshold: 0.5 });
     expect(p.ruleFor('injection.classifier', 'injection', 'user')).toEqual({ action: 'block', threshold: 0.6 });
     expect(p.ruleFor('injection.classifier', 'injection', 'tool')).toEqual({ action: 'log', threshold: 0.8 });
+    // The published thresholds are for the classifier's scores; structural detectors use 0.5.
+    expect(p.ruleFor('injection.role_markers', 'injection', 'user')).toEqual({ action: 'block', threshold: 0.5 });
+    expect(p.ruleFor('injection.role_markers', 'injection', 'tool')).toEqual({ action: 'log', threshold: 0.5 });
     expect(p.canary.action).toBe('block');
     expect(p.canary.overlapChars).toBe(60);
     expect(p.output).toEqual({ pii: true, secret: true, canary: true, holdChars: 256 });
@@ -29,6 +32,13 @@ describe('guards config', () => {
   it('uses 0.5 for injection when no thresholds are published and none configured', () => {
     const p = compilePolicy({}, { detectors: [], injectionThresholds: { direct: 0.5, indirect: 0.5 } }).base;
     expect(p.ruleFor('injection.x', 'injection', 'assistant').threshold).toBe(0.5);
+  });
+
+  it('an explicit injection threshold applies to every injection detector, classifier included', () => {
+    const p = compilePolicy({ injection: { threshold: 0.7 } }, opts).base;
+    expect(p.ruleFor('injection.classifier', 'injection', 'user').threshold).toBe(0.7);
+    expect(p.ruleFor('injection.classifier', 'injection', 'tool').threshold).toBe(0.7);
+    expect(p.ruleFor('injection.obfuscation', 'injection', 'user').threshold).toBe(0.7);
   });
 
   it('per-detector overrides apply to that finding name only', () => {
@@ -124,5 +134,24 @@ describe('guards config', () => {
 
   it('the policy runs only the detectors it was given', () => {
     expect(compilePolicy({}, { detectors: [emailDetector] }).base.detectors.map((d) => d.name)).toEqual(['pii.email']);
+  });
+});
+
+describe('detector declarations', () => {
+  const p = compilePolicy({ detectors: { 'injection.loud': { action: 'block' } } }, opts).base;
+  it('a detector declaring alert/log is only logged, whatever the category says', () => {
+    expect(p.ruleFor('injection.obfuscation', 'injection', 'user', 'alert').action).toBe('log');
+    expect(p.ruleFor('pii.name', 'pii', 'user', 'log').action).toBe('log');
+    expect(p.ruleFor('injection.obfuscation', 'injection', 'tool', 'alert').action).toBe('log');
+  });
+  it('redact/block declarations leave the category action', () => {
+    expect(p.ruleFor('secret.private_key', 'secret', 'user', 'block').action).toBe('redact');
+    expect(p.ruleFor('injection.classifier', 'injection', 'user', 'redact').action).toBe('block');
+    expect(
+      compilePolicy({ secret: { action: 'block' } }, opts).base.ruleFor('secret.x', 'secret', 'user', 'redact').action,
+    ).toBe('block');
+  });
+  it('a per-detector override beats the declaration', () => {
+    expect(p.ruleFor('injection.loud', 'injection', 'user', 'alert').action).toBe('block');
   });
 });
