@@ -136,8 +136,10 @@ function toMessages(input: Body['input'], system: string[]): ChatMessage[] {
       const call = { id: c.call_id, name: c.name, arguments: c.arguments };
       // Consecutive calls belong to one assistant turn, as Chat Completions expects.
       const last = out[out.length - 1];
-      if (last !== undefined && last.role === 'assistant') (last.toolCalls ??= []).push(call);
-      else out.push({ role: 'assistant', content: [], toolCalls: [call] });
+      if (last !== undefined && last.role === 'assistant') {
+        if (last.toolCalls === undefined) last.toolCalls = [call];
+        else last.toolCalls.push(call);
+      } else out.push({ role: 'assistant', content: [], toolCalls: [call] });
     } else if (type === 'function_call_output') {
       const o = raw as unknown as z.infer<typeof functionCallOutput>;
       out.push({ role: 'tool', toolCallId: o.call_id, content: toContent(o.output as string | Part[]) });
