@@ -5,11 +5,13 @@
  * reached the client nothing can be taken back, which the adapter contract guarantees by resolving
  * `stream()` only after the upstream accepted the request.
  */
-import type { StreamEvent } from '../core/chat.js';
+import type { ChatRequest, StreamEvent } from '../core/chat.js';
 import { isPortcullisError, PortcullisError } from '../core/errors.js';
 import type { Exchange, Target } from '../core/exchange.js';
 import type { Stage } from '../core/stage.js';
 import type { ProviderAdapter } from './adapter.js';
+import { EXTRA_DISABLE_PARALLEL } from './anthropic/parse-request.js';
+import { anthropicDroppedFields } from './anthropic/render-request.js';
 
 export function isFallbackError(err: unknown): boolean {
   if (!isPortcullisError(err)) return false;
@@ -36,10 +38,30 @@ async function* observe(
   }
 }
 
+/**
+ * What the chosen upstream will not receive: fields its dialect cannot express, and the client dialect's
+ * `extra` fields when the dialects differ. Recorded so a client can learn why, e.g., `n: 3` gave one answer.
+ */
+export function droppedFields(chat: ChatRequest, adapterType: ProviderAdapter['type']): string[] {
+  const dropped = adapterType === 'anthropic' ? anthropicDroppedFields(chat) : [];
+  if (chat.extraDialect !== adapterType) {
+    for (const k of Object.keys(chat.extra)) if (k !== EXTRA_DISABLE_PARALLEL) dropped.push(k);
+  }
+  return dropped;
+}
+
 async function attempt(ex: Exchange, adapter: ProviderAdapter, target: Target, publicModel: string): Promise<void> {
   const opts = { signal: ex.signal, requestId: ex.id };
   const req = ex.request;
   if (req.kind === 'chat') {
+    const dropped = droppedFields(req.chat, adapter.type);
+    if (dropped.length > 0) {
+      ex.decisions.push({
+        stage: 'forward',
+        action: 'log',
+        reasons: [`provider "${adapter.name}" (${adapter.type}) cannot take: ${dropped.join(', ')}`],
+      });
+    }
     if (req.chat.stream) {
       const events = await adapter.stream(req.chat, target, opts);
       ex.result = { kind: 'stream', events: observe(ex, publicModel, events) };

@@ -7,7 +7,7 @@ import { PortcullisError } from '../../src/core/errors.js';
 import { createExchange, type Exchange, type ExchangeRequest, type Target } from '../../src/core/exchange.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createAnthropicAdapter, parseMessagesRequest } from '../../src/providers/anthropic/index.js';
-import { createForwardStage, isFallbackError } from '../../src/providers/forward.js';
+import { createForwardStage, droppedFields, isFallbackError } from '../../src/providers/forward.js';
 import { closeProviderRegistry, createProviderRegistry } from '../../src/providers/registry.js';
 import { createRouter } from '../../src/providers/router.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic.js';
@@ -211,6 +211,23 @@ describe('forward stage', () => {
     const ex = exchange([target('ghost'), target('second')]);
     await run(ex);
     expect(ex.upstream).toMatchObject({ provider: 'second', attempts: 2 });
+  });
+});
+
+describe('droppedFields', () => {
+  it('names what an upstream of the other dialect cannot take', () => {
+    const chat = parseMessagesRequest({
+      model: 'm',
+      max_tokens: 5,
+      top_k: 3,
+      thinking: { type: 'enabled', budget_tokens: 100 },
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(droppedFields(chat, 'anthropic')).toEqual([]);
+    expect(droppedFields(chat, 'openai')).toEqual(['thinking', 'top_k']);
+    const fromOpenAI = { ...chat, extra: { seed: 1 }, extraDialect: 'openai' as const, n: 2, logprobs: true };
+    expect(droppedFields(fromOpenAI, 'anthropic')).toEqual(['n', 'logprobs', 'seed']);
+    expect(droppedFields(fromOpenAI, 'openai')).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 export { createAnthropicAdapter } from './adapter.js';
+export { messagesCodec } from './codec.js';
 export { EXTRA_DISABLE_PARALLEL, formatParam, parseMessagesRequest } from './parse-request.js';
 export { AnthropicStreamTranslator, parseMessageResponse, toFinishReason } from './parse-response.js';
 export {

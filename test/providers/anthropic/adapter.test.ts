@@ -145,6 +145,30 @@ describe('Anthropic adapter: answers', () => {
   });
 });
 
+describe('Anthropic adapter: streams cut short by our side', () => {
+  it('lets the consumer stop reading early, and the adapter keeps working', async () => {
+    fake.setBehaviour({ text: 'a long answer in many pieces', pieces: 10, chunkDelayMs: 5 });
+    for await (const ev of await adapter.stream(request('x'), target, opts())) {
+      if (ev.type === 'text') break;
+    }
+    fake.setBehaviour({});
+    const resp = await adapter.chat(request('still here'), target, opts());
+    expect(resp.text).toBe('still here');
+  });
+
+  it('ends the iteration quietly, without an error event, when the caller aborts mid-stream', async () => {
+    fake.setBehaviour({ text: 'abcdefghij', pieces: 10, chunkDelayMs: 30 });
+    const ac = new AbortController();
+    const events: StreamEvent[] = [];
+    for await (const ev of await adapter.stream(request('x'), target, opts(ac.signal))) {
+      events.push(ev);
+      if (ev.type === 'text') ac.abort(new Error('client gone'));
+    }
+    expect(events.some((e) => e.type === 'error' || e.type === 'usage')).toBe(false);
+    expect(events.filter((e) => e.type === 'text').length).toBeLessThan(10);
+  });
+});
+
 describe('Anthropic adapter: errors', () => {
   for (const status of [429, 529, 500, 400]) {
     it(`passes an upstream ${status} through as PCX_UPSTREAM_ERROR with its status and message`, async () => {
