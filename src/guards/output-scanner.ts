@@ -16,8 +16,14 @@ export interface OutputScannerOptions {
   readonly lookbehindChars: number;
 }
 
-/** Detection runs once this many new characters are pending beyond the hold, not on every token. */
-const MIN_STEP = 32;
+/**
+ * Detection runs once enough new characters are pending beyond the hold, not on every token: half the
+ * hold (at least 32). Each character is then scanned about (look-behind + 1.5 × hold) / (hold / 2) ≈ 3-4
+ * times instead of ~10 times with a fixed 32-character step, for at most hold / 2 more characters of delay.
+ */
+export function scanStep(holdChars: number): number {
+  return Math.max(32, Math.floor(holdChars / 2));
+}
 
 interface ChannelState {
   /** Last `lookbehindChars` characters already emitted. */
@@ -44,6 +50,7 @@ function isHighSurrogate(code: number): boolean {
  */
 export function createOutputScanFilter(opts: OutputScannerOptions): ResponseFilter {
   const channels = new Map<string, ChannelState>();
+  const step = scanStep(opts.holdChars);
 
   function process(channel: string, st: ChannelState, final: boolean): string {
     const off = st.tail.length;
@@ -94,7 +101,7 @@ export function createOutputScanFilter(opts: OutputScannerOptions): ResponseFilt
         channels.set(channel, st);
       }
       st.pending += delta;
-      if (st.pending.length < opts.holdChars + MIN_STEP) return '';
+      if (st.pending.length < opts.holdChars + step) return '';
       return process(channel, st, false);
     },
     flush(channel: string): string {

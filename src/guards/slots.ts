@@ -12,7 +12,8 @@ export interface TextSlot {
 
 /**
  * Every text of the canonical request: system strings, text parts of messages (role `tool` for tool
- * results: indirect injection), assistant tool-call arguments, and embeddings inputs.
+ * results: indirect injection), assistant tool-call arguments, tool descriptions (role `tool`), and
+ * embeddings inputs. Tool parameter schemas and images are not inspected.
  */
 export function collectSlots(request: ExchangeRequest): TextSlot[] {
   const slots: TextSlot[] = [];
@@ -64,6 +65,19 @@ export function collectSlots(request: ExchangeRequest): TextSlot[] {
           msg.toolCalls![k] = { ...call, arguments: t };
         },
       });
+    });
+  });
+  // Tool descriptions come from whatever supplies the tools (an MCP server, a plugin): like tool results,
+  // they are third-party text the model reads as instructions, so they are judged as indirect (`tool`).
+  chat.tools?.forEach((tool, i) => {
+    if (tool.description === undefined) return;
+    slots.push({
+      where: `request.tools.${i}.description`,
+      role: 'tool',
+      text: tool.description,
+      set: (t) => {
+        chat.tools![i] = { ...tool, description: t };
+      },
     });
   });
   return slots;

@@ -48,7 +48,9 @@ export function createInspectRequestStage(policy: Policy): Stage {
 
 /** Plants a fresh canary at the end of the system prompt and watches the answer for it. */
 function plantCanary(ex: Exchange, p: GuardPolicy): void {
-  if (ex.request.kind !== 'chat' || p.canary.action === 'off' || !p.output.canary) return;
+  // count_tokens has no answer to watch, and a planted line would change the count the client asked for.
+  if (ex.request.kind !== 'chat' || ex.endpoint === 'count_tokens') return;
+  if (p.canary.action === 'off' || !p.output.canary) return;
   const system = ex.request.chat.system;
   if (system.length === 0 || system.every((s) => s.trim() === '')) return;
   const token = generateCanaryToken();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortcullisError } from '../../../src/core/errors.js';
-import type { Exchange, ExchangeRequest } from '../../../src/core/exchange.js';
+import { createExchange, type Exchange, type ExchangeRequest } from '../../../src/core/exchange.js';
 import { compose } from '../../../src/core/stage.js';
 import { createCanaryDetector } from '../../../src/guards/canary/detector.js';
 import { createOverlapIndex, normalize } from '../../../src/guards/canary/overlap.js';
@@ -68,6 +68,21 @@ describe('canary planting', () => {
     expect((await prepared({}, ['   '])).sys).toEqual(['   ']);
     expect((await prepared({ canary: { action: 'off' } })).sys).toEqual([SYSTEM]);
     expect((await prepared({ output: { canary: false } })).sys).toEqual([SYSTEM]);
+  });
+
+  it('plants nothing on count_tokens, whose count must not change', async () => {
+    const p = compilePolicy({}, opts);
+    const ex = createExchange({
+      id: 'ct',
+      dialect: 'anthropic',
+      endpoint: 'count_tokens',
+      client: { ip: '127.0.0.1', userAgent: undefined, headers: {} },
+      signal: new AbortController().signal,
+      request: chatRequest([user('hi')], [SYSTEM]),
+    });
+    await compose([createInspectRequestStage(p)])(ex);
+    expect(ex.request.kind === 'chat' && ex.request.chat.system).toEqual([SYSTEM]);
+    expect(ex.responseFilters).toEqual([]);
   });
 
   it('orders canary, output guard, restoration when the request was redacted', async () => {

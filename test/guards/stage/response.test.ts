@@ -92,7 +92,7 @@ describe('output guards', () => {
     );
   });
 
-  it('holds back at most hold + 32 characters of a clean stream', () => {
+  it('holds back at most hold + step characters of a clean stream', () => {
     const f = createOutputScanFilter({
       name: 't',
       detect: () => [],
@@ -107,10 +107,38 @@ describe('output guards', () => {
       const chunk = 'x'.repeat((i % 5) + 1);
       received += chunk.length;
       sent += f.push('text', chunk).length;
+      // hold 40, step max(32, 40/2) = 32, plus at most one chunk (5) received since the last scan.
       expect(received - sent).toBeLessThan(40 + 32 + 5);
     }
     sent += f.flush('text').length;
     expect(sent).toBe(received);
+  });
+
+  it('with the default hold of 256 scans every 128 characters and lags at most 256 + 128 + one chunk', () => {
+    let scans = 0;
+    const f = createOutputScanFilter({
+      name: 't',
+      detect: () => {
+        scans++;
+        return [];
+      },
+      judge: () => 'log',
+      report: () => {},
+      holdChars: 256,
+      lookbehindChars: 64,
+    });
+    let lag = 0;
+    let received = 0;
+    let sent = 0;
+    for (let i = 0; i < 2560; i++) {
+      received += 4;
+      sent += f.push('text', 'abcd').length;
+      lag = Math.max(lag, received - sent);
+    }
+    expect(lag).toBeLessThan(256 + 128 + 4);
+    expect(lag).toBeGreaterThanOrEqual(256);
+    // 10,240 characters: the first scan after 384, then one per 128 more: (10240 - 384) / 128 + 1 = 78.
+    expect(scans).toBe(78);
   });
 
   it('blocks with PCX_OUTPUT_BLOCKED before any of the secret leaves', async () => {
