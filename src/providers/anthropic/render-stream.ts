@@ -19,6 +19,15 @@ function sse(event: string, data: Record<string, unknown>): string {
   return formatSse(JSON.stringify({ type: event, ...data }), event);
 }
 
+/**
+ * Deltas are most of a stream's events, so they are written from fixed pieces and one JSON.stringify of the
+ * text, not by building and serialising an object per event. Same bytes as `sse()` would produce.
+ */
+function delta(index: number, kind: 'text_delta' | 'thinking_delta' | 'input_json_delta', text: string): string {
+  const field = kind === 'text_delta' ? 'text' : kind === 'thinking_delta' ? 'thinking' : 'partial_json';
+  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${kind}","${field}":${JSON.stringify(text)}}}\n\n`;
+}
+
 export function createMessagesStreamRenderer(opts: { id: string; model: string }): MessagesStreamRenderer {
   let started = false;
   let finished = false;
@@ -74,15 +83,13 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
         case 'text':
           if (ev.text === '') break;
           if (open?.kind !== 'text') openBlock(out, { kind: 'text' }, { type: 'text', text: '' });
-          out.push(sse('content_block_delta', { index: blockCount - 1, delta: { type: 'text_delta', text: ev.text } }));
+          out.push(delta(blockCount - 1, 'text_delta', ev.text));
           break;
         case 'reasoning':
           if (ev.text === '') break;
           if (open?.kind !== 'thinking')
             openBlock(out, { kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
-          out.push(
-            sse('content_block_delta', { index: blockCount - 1, delta: { type: 'thinking_delta', thinking: ev.text } }),
-          );
+          out.push(delta(blockCount - 1, 'thinking_delta', ev.text));
           break;
         case 'tool_call': {
           const index = openBlock(
@@ -98,7 +105,7 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
           // OpenAI upstream) still go to that call's block index, which is how clients accumulate them.
           const index = toolBlocks.get(ev.index);
           if (index === undefined || ev.delta === '') break;
-          out.push(sse('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: ev.delta } }));
+          out.push(delta(index, 'input_json_delta', ev.delta));
           break;
         }
         case 'finish':
