@@ -12,6 +12,26 @@ export function findingsHeader(findings: readonly Finding[]): string {
   return [...counts].map(([name, n]) => `${name}=${n}`).join(';');
 }
 
+/** Adds one finding to the header in place: O(detectors), not O(findings), for long answers. */
+export function countInFindingsHeader(ex: Exchange, detector: string): void {
+  const counts = new Map<string, number>();
+  const current = ex.responseHeaders[FINDINGS_HEADER];
+  if (current) {
+    for (const item of current.split(';')) {
+      const eq = item.lastIndexOf('=');
+      counts.set(item.slice(0, eq), Number(item.slice(eq + 1)));
+    }
+  }
+  counts.set(detector, (counts.get(detector) ?? 0) + 1);
+  ex.responseHeaders[FINDINGS_HEADER] = [...counts].map(([name, n]) => `${name}=${n}`).join(';');
+}
+
+/**
+ * Findings from one answer kept in `ex.findings` (and so in the audit record). An answer that is nothing
+ * but e-mail addresses is still masked throughout; past this many, only the counts (header, decision) grow.
+ */
+export const MAX_RESPONSE_FINDINGS = 256;
+
 export function updateFindingsHeader(ex: Exchange): void {
   const value = findingsHeader(ex.findings);
   if (value !== '') ex.responseHeaders[FINDINGS_HEADER] = value;
@@ -73,15 +93,19 @@ export function contentBlocked(finding: Finding): PortcullisError {
  * tallies the decision, refreshes the header, and throws PCX_OUTPUT_BLOCKED for `block`.
  */
 export function responseReporter(ex: Exchange, tally: DecisionTally) {
+  let recorded = 0;
   return function report(finding: Finding, action: FindingAction, channel: string): void {
     const f: Finding = {
       ...finding,
       where: 'response',
       reason: finding.reason === undefined ? `channel=${channel}` : `${finding.reason};channel=${channel}`,
     };
-    ex.findings.push(f);
+    if (recorded < MAX_RESPONSE_FINDINGS) {
+      ex.findings.push(f);
+      recorded++;
+    }
     tally.add(f, action);
-    updateFindingsHeader(ex);
+    countInFindingsHeader(ex, f.detector);
     if (action === 'block') {
       throw new PortcullisError(
         'PCX_OUTPUT_BLOCKED',

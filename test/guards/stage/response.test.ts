@@ -204,3 +204,16 @@ describe('output guards', () => {
     expect(json.responseFilters).toEqual([]);
   });
 });
+
+describe('long answers', () => {
+  it('masks every one of 1,000 addresses but records at most 256 findings; header and decision count all', async () => {
+    const ex = await prepared({}, chatRequest([user('I am a@b.io')]));
+    const answer = Array.from({ length: 1000 }, (_, i) => `user${i}@corp.example`).join(', ');
+    const out = runFilters(ex.responseFilters, 'text', answer.match(/[\s\S]{1,7}/g)!);
+    expect(out).toBe(Array.from({ length: 1000 }, () => '[REDACTED:pii.email]').join(', '));
+    // One request finding (the user's address) plus 256 from the answer.
+    expect(ex.findings).toHaveLength(257);
+    expect(ex.responseHeaders['x-portcullis-findings']).toBe('pii.email=1001');
+    expect(ex.decisions.find((d) => d.stage === 'inspect_response')!.reasons[0]).toBe('1000 pii findings');
+  });
+});
