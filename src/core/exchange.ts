@@ -78,6 +78,11 @@ export interface Exchange {
   readonly signal: AbortSignal;
   /** The parsed request (attacker-controlled until the guards have run). */
   request: ExchangeRequest;
+  /**
+   * Parses the client's body into `request`. The decode stage runs it after authentication, so a caller
+   * without a valid key learns nothing from validation errors.
+   */
+  decode?: () => ExchangeRequest;
   principal?: Principal;
   /** Regions the data may go to (set by admission from tenant, key and headers); undefined = any. */
   allowedRegions?: readonly string[];

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { ChatRequest, Dialect, EmbeddingsRequest, Endpoint } from '../core/chat.js';
 import { isPortcullisError, PortcullisError } from '../core/errors.js';
@@ -38,12 +38,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
     logger: deps.logger ?? { level: config.server.log_level, redact: LOG_REDACT },
     bodyLimit: config.server.body_limit,
     trustProxy: config.server.trust_proxy,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
-    requestIdLogLabel: 'request_id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance & { draining: boolean };
   app.draining = false;
 
@@ -93,7 +92,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
     const codec = deps.codecs[endpoint];
     const ex = newExchange(req, reply, dialect, endpoint, { kind: 'none' });
     try {
-      ex.request = { kind: 'chat', chat: codec.parse(req.body) };
+      ex.decode = () => ({ kind: 'chat', chat: codec.parse(req.body) });
       await deps.pipeline(ex);
       const result = ex.result;
       if (!result) throw new PortcullisError('PCX_INTERNAL', 'the pipeline produced no answer');
@@ -200,7 +199,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
   app.post('/v1/embeddings', { config: { dialect: 'openai' } }, async (req, reply) => {
     const ex = newExchange(req, reply, 'openai', 'embeddings', { kind: 'none' });
     try {
-      ex.request = { kind: 'embeddings', embeddings: deps.parseEmbeddings(req.body) };
+      ex.decode = () => ({ kind: 'embeddings', embeddings: deps.parseEmbeddings(req.body) });
       await deps.pipeline(ex);
       const result = ex.result;
       if (!result || result.kind !== 'json') throw new PortcullisError('PCX_INTERNAL', 'no embeddings answer');
@@ -215,10 +214,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
   app.post('/v1/messages/count_tokens', { config: { dialect: 'anthropic' } }, async (req, reply) => {
     const ex = newExchange(req, reply, 'anthropic', 'count_tokens', { kind: 'none' });
     try {
-      const chat = deps.codecs.messages.parse({ max_tokens: 1, ...(req.body as object) });
-      ex.request = { kind: 'chat', chat };
+      ex.decode = () => ({
+        kind: 'chat',
+        chat: deps.codecs.messages.parse({ max_tokens: 1, ...(req.body as object) }),
+      });
       await deps.lightPipeline(ex);
-      const body = { input_tokens: deps.countTokens(chat) };
+      if (ex.request.kind !== 'chat') throw new PortcullisError('PCX_INTERNAL', 'count_tokens: no request');
+      const body = { input_tokens: deps.countTokens(ex.request.chat) };
       ex.status = 200;
       finish(ex, req);
       return reply.headers(ex.responseHeaders).send(body);

@@ -1,5 +1,5 @@
-import { compose, type Stage } from '../core/stage.js';
 import type { Exchange } from '../core/exchange.js';
+import { compose, type Stage } from '../core/stage.js';
 
 /**
  * The stages of DESIGN.md, in order. Composition is onion-style: `record` is outermost so it sees every
@@ -9,6 +9,8 @@ import type { Exchange } from '../core/exchange.js';
 export interface PipelineStages {
   record: Stage;
   authenticate: Stage;
+  /** Parses the body (ex.decode) once the caller is known; provided by buildPipelines. */
+  decode?: Stage;
   admit: Stage;
   inspectRequest: Stage;
   shape: Stage;
@@ -20,6 +22,7 @@ export interface PipelineStages {
 export const STAGE_ORDER = [
   'record',
   'authenticate',
+  'decode',
   'admit',
   'inspectRequest',
   'shape',
@@ -36,10 +39,19 @@ export interface Pipelines {
 
 export function buildPipelines(stages: PipelineStages): Pipelines {
   return {
-    full: compose(STAGE_ORDER.map((name) => named(name, stages[name]))),
-    light: compose([stages.record, stages.authenticate]),
+    full: compose(STAGE_ORDER.map((name) => named(name, (name === 'decode' ? stages.decode : stages[name]) ?? decode))),
+    light: compose([stages.record, stages.authenticate, stages.decode ?? decode]),
   };
 }
+
+/** Runs the exchange's body decoder, if it has one. */
+export const decode: Stage = async function decode(ex, next) {
+  if (ex.decode) {
+    ex.request = ex.decode();
+    ex.decode = undefined;
+  }
+  return next();
+};
 
 function named(name: string, stage: Stage): Stage {
   if (typeof stage !== 'function') throw new TypeError(`pipeline stage "${name}" is missing`);

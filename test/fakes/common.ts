@@ -16,6 +16,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or undefined when the body was empty or not JSON. */
   body: unknown;
   rawBody: string;
+  /** Set when the client closed the connection before the answer was complete (e.g. the gateway aborted). */
+  aborted?: boolean;
 }
 
 /** Faults and timing every fake understands. */
@@ -60,6 +62,9 @@ export async function startFakeServer<B extends CommonBehaviour>(
     void (async () => {
       const recorded = await record(req);
       requests.push(recorded);
+      res.on('close', () => {
+        if (!res.writableFinished) recorded.aborted = true;
+      });
       const b = behaviour;
       if (b.hang) return; // closeAllConnections() in close() ends it
       if (b.headerDelayMs) await sleep(b.headerDelayMs);

@@ -24,9 +24,15 @@ export interface Harness {
  * A real gateway on loopback in front of two fake upstreams: `gpt-test` and `claude-via-openai` on the OpenAI
  * fake, `claude-test` and `gpt-via-anthropic` on the Anthropic fake. `extra` is merged over the config.
  */
-export async function startHarness(extra: Record<string, unknown> = {}): Promise<Harness> {
+export type HarnessExtra =
+  | Record<string, unknown>
+  | ((urls: { openai: string; anthropic: string }) => Record<string, unknown>);
+
+export async function startHarness(extraOrFn: HarnessExtra = {}): Promise<Harness> {
   const openai = await startFakeOpenAI();
   const anthropic = await startFakeAnthropic();
+  const extra =
+    typeof extraOrFn === 'function' ? extraOrFn({ openai: openai.url, anthropic: anthropic.url }) : extraOrFn;
   const dataDir = mkdtempSync(join(tmpdir(), 'pcx-gw-'));
   const config = validateConfig({
     server: { port: 0, log_level: 'silent', shutdown_grace_ms: 2000 },
