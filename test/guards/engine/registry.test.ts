@@ -33,8 +33,9 @@ describe('the real registry', () => {
     const key = `sk-proj-${'Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z'.repeat(2)}`;
     const r = inspectText(`Please email jane.doe@example.com, my key is ${key} thanks`, 'user', policy);
     expect(r.action).toBe('redact');
-    expect(r.redacted).toMatch(/^Please email \[EMAIL_1\], my key is \[SECRET_1\] thanks$/);
+    expect(r.redacted).toMatch(/^Please email \[EMAIL_1\], my key is .*\[SECRET_1\].* thanks$/);
     expect(r.redacted).not.toContain('jane.doe');
+    expect(r.redacted).not.toContain(key.slice(8, 40));
   });
 
   it('blocks a textbook direct injection and only logs it inside a tool result', () => {
