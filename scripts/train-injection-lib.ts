@@ -192,13 +192,19 @@ export function metrics(labels: Array<0 | 1>, scores: number[], threshold: numbe
   };
 }
 
-/** Threshold maximising F1 among those keeping the false-positive rate at or under `maxFpr`. */
-export function chooseThreshold(labels: Array<0 | 1>, scores: number[], maxFpr: number): number {
+/**
+ * Threshold maximising F1 among those keeping the false-positive rate at or under `maxFpr`, measured
+ * on `fprMask` (the benign texts the budget is about) when given, else on all benign texts.
+ */
+export function chooseThreshold(labels: Array<0 | 1>, scores: number[], maxFpr: number, fprMask?: boolean[]): number {
   let best = 0.5;
   let bestF1 = -1;
+  const maskLabels = fprMask ? labels.filter((_, i) => fprMask[i]) : labels;
+  const maskScores = fprMask ? scores.filter((_, i) => fprMask[i]) : scores;
   for (let t = 0.05; t <= 0.99; t += 0.01) {
     const m = metrics(labels, scores, t);
-    if (m.fpr <= maxFpr && m.f1 > bestF1) {
+    const fpr = metrics(maskLabels, maskScores, t).fpr;
+    if (fpr <= maxFpr && m.f1 > bestF1) {
       bestF1 = m.f1;
       best = Math.round(t * 100) / 100;
     }

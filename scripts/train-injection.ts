@@ -67,18 +67,27 @@ if (!values['skip-loso']) {
   }
 }
 
-function tune(filter: (e: Example) => boolean, maxFpr: number, fallback: number): number {
+function tune(filter: (e: Example) => boolean, maxFpr: number, fallback: number, budget?: (e: Example) => boolean) {
   const rows = pooled.filter((p) => filter(p.ex));
   if (rows.length === 0) return fallback;
   return chooseThreshold(
     rows.map((r) => r.ex.label),
     rows.map((r) => r.score),
     maxFpr,
+    budget ? rows.map((r) => budget(r.ex)) : undefined,
   );
 }
 
-// Direct: user prompts; the FPR budget is tight (real users). Indirect: documents and tool results.
-const direct = tune((e) => e.role === 'user', 0.02, 0.5);
+// Direct: user prompts, with the 2% false-positive budget spent on real users' prompts (the traffic
+// sets and Do-Not-Answer), not on role-play or authored hard negatives, which are reported apart.
+const REAL_PROMPTS = new Set(['mt-bench', 'self-instruct', 'donotanswer']);
+const direct = tune(
+  (e) => e.role === 'user',
+  0.02,
+  0.5,
+  (e) => REAL_PROMPTS.has(e.source),
+);
+// Indirect: documents and tool results.
 const indirect = tune((e) => e.role === 'tool', 0.05, 0.5);
 console.log(`thresholds: direct ${direct}, indirect ${indirect}`);
 

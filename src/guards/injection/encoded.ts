@@ -84,8 +84,8 @@ function collect(
   out: Decoded[],
 ): void {
   const scan = (re: RegExp, kind: string, decode: (seg: string, max: number) => string) => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    // matchAll clones the regex: the recursive call below must not disturb this scan's position.
+    for (const m of text.matchAll(re)) {
       if (budget.segments <= 0 || budget.bytes <= 0) return;
       const seg = m[0];
       // Plain long words are not base64: demand a digit, '+', '/' or a case change inside.
@@ -94,7 +94,13 @@ function collect(
       const max = Math.min(ENCODED_LIMITS.maxSegmentBytes, budget.bytes);
       const decoded = decode(seg, max);
       budget.bytes -= Math.min(max, decoded.length);
-      if (!looksLikeText(decoded)) continue;
+      if (!looksLikeText(decoded)) {
+        // A layer that is itself mostly an encoded run ("payload: SWdub3Jl…") is unwrapped, not reported.
+        if (depth < ENCODED_LIMITS.maxDepth && printableRatio(decoded) >= 0.95) {
+          collect(decoded, outer ?? [m.index, m.index + seg.length], depth + 1, budget, out);
+        }
+        continue;
+      }
       // Nested payloads are reported at the span of the outer segment the client actually sent.
       const span: [number, number] = outer ?? [m.index, m.index + seg.length];
       out.push({ text: decoded, start: span[0], end: span[1], kind: depth > 1 ? `${kind}_nested` : kind });

@@ -112,6 +112,7 @@ const LEET: Record<string, string> = {
 
 const LETTER = /\p{L}/u;
 const WORD_SPLIT = /(\s+)/;
+const DOTTED_WORD = /(?<![\p{L}.\-_*])\p{L}(?:[.\-_*]\p{L}){2,}(?![\p{L}])/gu;
 
 /**
  * Leetspeak shape: a run of leet symbols between two letters ("h3llo", "1nstruct10ns"), or a word that
@@ -214,8 +215,11 @@ function joinSpacedLetters(tokens: string[], stats: NormalizeStats): string[] {
 export function normalizeForClassification(input: string): Normalized {
   const stats = emptyStats();
   let text = stripInvisible(input, stats).normalize('NFKC').toLowerCase();
-  // "i.g.n.o.r.e" / "i-g-n-o-r-e": separators between single letters become spaces so the join below sees them.
-  text = text.replace(/(?<=(?:^|\s|[.\-_*])\p{L})[.\-_*](?=\p{L}(?:[.\-_*\s]|$))/gu, ' ');
+  // "i.g.n.o.r.e" / "s-a-y": ≥3 single letters joined by one separator are one disguised word.
+  text = text.replace(DOTTED_WORD, (m) => {
+    stats.spacedRuns++;
+    return m.replace(/[.\-_*]/g, '');
+  });
   const parts = text.split(WORD_SPLIT);
   const tokens: string[] = [];
   for (const p of parts) {
