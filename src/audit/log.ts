@@ -40,7 +40,8 @@ import { Journal } from './journal.js';
 import { KeyRing } from './keyring.js';
 import { consistencyProof, EMPTY_ROOT, hashLeaf, inclusionProof } from './merkle.js';
 import { contentOf, exchangeEntry, subjectOf } from './record.js';
-import { type VerifyReport, verifyLog } from './verify.js';
+import type { VerifyReport } from './verify.js';
+import { verifyDatabase } from './verify-db.js';
 
 /**
  * The audit log service. `record` is synchronous and cheap: it builds the entry, seals content when the
@@ -345,15 +346,10 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
 
     async verify(vopts = {}) {
       await flush();
-      const head = await readAuditHead(db);
-      const checkpoints = (await listAuditCheckpoints(db)).map((c) => c.note);
-      return verifyLog(pagedEntries(db, Number.MAX_SAFE_INTEGER), {
+      return verifyDatabase(db, {
         verifier: signer,
         origin: config.origin,
-        checkpoints,
         trusted: vopts.trusted,
-        claimedSize: head.size,
-        claimedRoot: head.root,
         onProgress: vopts.onProgress,
       });
     },
@@ -497,18 +493,6 @@ function parseRecords(records: readonly string[]): { keys: AuditKeyRow[]; rows: 
 function checkRange(index: number, size: number): void {
   if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
     throw new AuditError('AUDIT_OUT_OF_RANGE', `entry ${index} is not in a tree of size ${size}`);
-  }
-}
-
-async function* pagedEntries(db: Kysely<Database>, to: number) {
-  const page = 20_000;
-  let from = 0;
-  for (;;) {
-    const rows = await readAuditEntries(db, from, to, page);
-    if (rows.length === 0) return;
-    yield rows;
-    from = rows[rows.length - 1]!.seq + 1;
-    if (rows.length < page) return;
   }
 }
 
