@@ -113,6 +113,15 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
     emit(out, 'response.output_item.done', { output_index: item.outputIndex, item: done });
   }
 
+  /**
+   * Delta events run once per token: built by concatenation (the same JSON `emit` would produce) rather
+   * than by spreading objects into JSON.stringify, which costs an order of magnitude more.
+   */
+  function delta_(item: OpenItem, type: string, delta: string, before: string, after: string): string {
+    const data = `{"type":"${type}","sequence_number":${seq++},"item_id":${JSON.stringify(item.itemId)},"output_index":${item.outputIndex}${before},"delta":${JSON.stringify(delta)}${after}}`;
+    return formatSse(data, type);
+  }
+
   function textInto(out: string[], kind: 'message' | 'reasoning', delta: string): void {
     if (delta === '') return;
     let item = current?.kind === kind ? current : undefined;
@@ -123,9 +132,9 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
       item = open(out, kind, n === 0 ? base : `${base}_${n}`);
     }
     item.text += delta;
-    const where = { item_id: item.itemId, output_index: item.outputIndex, content_index: 0 };
-    if (kind === 'message') emit(out, 'response.output_text.delta', { ...where, delta, logprobs: [] });
-    else emit(out, 'response.reasoning_text.delta', { ...where, delta });
+    if (kind === 'message')
+      out.push(delta_(item, 'response.output_text.delta', delta, ',"content_index":0', ',"logprobs":[]'));
+    else out.push(delta_(item, 'response.reasoning_text.delta', delta, ',"content_index":0', ''));
   }
 
   return {
@@ -149,11 +158,7 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
           const item = calls.get(ev.index);
           if (item === undefined || ev.delta === '') break;
           item.text += ev.delta;
-          emit(out, 'response.function_call_arguments.delta', {
-            item_id: item.itemId,
-            output_index: item.outputIndex,
-            delta: ev.delta,
-          });
+          out.push(delta_(item, 'response.function_call_arguments.delta', ev.delta, '', ''));
           break;
         }
         case 'finish':
