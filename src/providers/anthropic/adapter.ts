@@ -76,6 +76,16 @@ export function createAnthropicAdapter(
   if (key) fixedHeaders['x-api-key'] = key;
 
   async function send(req: ChatRequest, target: Target, opts: CallOptions, stream: boolean) {
+    // A key configured through an unset variable is the operator's mistake, not the client's: it is reported
+    // as a gateway-side failure (502, so another target can be tried) instead of sending the request keyless
+    // and passing Anthropic's 401 to a client whose own key is fine.
+    if (provider.api_key_env && !key) {
+      throw new PortcullisError(
+        'PCX_UPSTREAM_ERROR',
+        `provider "${provider.name}" has no API key: environment variable ${provider.api_key_env} is not set`,
+        { status: 502 },
+      );
+    }
     const body = renderMessagesBody({ ...req, stream }, target.upstreamModel);
     try {
       const res = await pool.request({

@@ -4,6 +4,7 @@ export { EXTRA_DISABLE_PARALLEL, formatParam, parseMessagesRequest } from './par
 export { AnthropicStreamTranslator, parseMessageResponse, toFinishReason } from './parse-response.js';
 export {
   anthropicErrorTypeForStatus,
+  EXTRA_REDACTED_THINKING,
   EXTRA_STOP_SEQUENCE,
   EXTRA_THINKING_SIGNATURE,
   parseToolInput,

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
 import { PortcullisError } from '../../core/errors.js';
 import type { SseMessage } from '../sse.js';
-import { EXTRA_STOP_SEQUENCE, EXTRA_THINKING_SIGNATURE, statusForAnthropicErrorType } from './render-message.js';
+import {
+  EXTRA_REDACTED_THINKING,
+  EXTRA_STOP_SEQUENCE,
+  EXTRA_THINKING_SIGNATURE,
+  statusForAnthropicErrorType,
+} from './render-message.js';
 
 const usageSchema = z
   .object({
@@ -66,11 +71,14 @@ export function parseMessageResponse(json: unknown, provider: string): ChatRespo
   let reasoning = '';
   let signature: string | undefined;
   const toolCalls: ToolCall[] = [];
+  const redacted: string[] = [];
   for (const block of m.content) {
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
     else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       reasoning += block.thinking;
       if (typeof block.signature === 'string') signature = block.signature;
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
+      redacted.push(block.data);
     } else if (block.type === 'tool_use') {
       if (typeof block.id !== 'string' || typeof block.name !== 'string') {
         throw bad(`provider "${provider}" sent a tool_use block without id or name`);
@@ -81,6 +89,7 @@ export function parseMessageResponse(json: unknown, provider: string): ChatRespo
   const extra: Record<string, unknown> = {};
   if (m.stop_sequence) extra[EXTRA_STOP_SEQUENCE] = m.stop_sequence;
   if (signature !== undefined) extra[EXTRA_THINKING_SIGNATURE] = signature;
+  if (redacted.length > 0) extra[EXTRA_REDACTED_THINKING] = redacted;
   const resp: ChatResponse = {
     id: m.id,
     model: m.model ?? '',

@@ -10,6 +10,8 @@ export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 
 /** `extra` keys an Anthropic upstream fills so an Anthropic client gets them back unchanged. */
 export const EXTRA_STOP_SEQUENCE = 'stop_sequence';
 export const EXTRA_THINKING_SIGNATURE = 'thinking_signature';
+/** Encrypted reasoning Anthropic returns as `redacted_thinking` blocks; clients must send them back unchanged. */
+export const EXTRA_REDACTED_THINKING = 'redacted_thinking';
 
 export function toStopReason(reason: FinishReason, stopSequence?: string | null): AnthropicStopReason {
   switch (reason) {
@@ -49,6 +51,9 @@ export function renderMessage(resp: ChatResponse): Record<string, unknown> {
       : '';
   const content: Record<string, unknown>[] = [];
   if (resp.reasoning) content.push({ type: 'thinking', thinking: resp.reasoning, signature });
+  const redacted = anthropicExtra[EXTRA_REDACTED_THINKING];
+  if (Array.isArray(redacted))
+    for (const data of redacted) if (typeof data === 'string') content.push({ type: 'redacted_thinking', data });
   if (resp.text !== '') content.push({ type: 'text', text: resp.text });
   for (const call of resp.toolCalls) {
     content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call.arguments) });

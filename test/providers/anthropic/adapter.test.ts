@@ -198,6 +198,26 @@ describe('Anthropic adapter: errors', () => {
     expect(err.message.length).toBeLessThan(1200);
   });
 
+  it('refuses to call upstream without a key when its environment variable is unset', async () => {
+    const provider = providerSchema.parse({
+      name: 'nokey',
+      type: 'anthropic',
+      base_url: fake.url,
+      api_key_env: 'UNSET_TEST_KEY_VAR',
+      region: 'eu',
+    });
+    const keyless = createAnthropicAdapter(provider, {});
+    try {
+      const err = await rejection(keyless.chat(request('x'), target, opts()));
+      expect(err.code).toBe('PCX_UPSTREAM_ERROR');
+      expect(err.status).toBe(502);
+      expect(err.message).toContain('UNSET_TEST_KEY_VAR');
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await keyless.close();
+    }
+  });
+
   it('reports a refused connection as PCX_UPSTREAM_UNREACHABLE naming the provider and URL, without the key', async () => {
     const port = await deadPort();
     const dead = makeAdapter({ base_url: `http://127.0.0.1:${port}/v1` });

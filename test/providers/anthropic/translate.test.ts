@@ -5,6 +5,7 @@ import {
   anthropicDroppedFields,
   parseMessageResponse,
   parseMessagesRequest,
+  renderMessage,
   renderMessagesBody,
 } from '../../../src/providers/anthropic/index.js';
 
@@ -198,6 +199,28 @@ describe('parseMessageResponse (Anthropic upstream → canonical)', () => {
       extra: { thinking_signature: 'sig1' },
       extraDialect: 'anthropic',
     });
+  });
+
+  it('carries redacted_thinking blocks through to an Anthropic client unchanged', () => {
+    const r = parseMessageResponse(
+      {
+        id: 'm',
+        content: [
+          { type: 'thinking', thinking: 'a', signature: 's' },
+          { type: 'redacted_thinking', data: 'ENCRYPTED' },
+          { type: 'text', text: 'hi' },
+        ],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+      'p',
+    );
+    expect(r.extra).toEqual({ thinking_signature: 's', redacted_thinking: ['ENCRYPTED'] });
+    expect(renderMessage(r).content).toEqual([
+      { type: 'thinking', thinking: 'a', signature: 's' },
+      { type: 'redacted_thinking', data: 'ENCRYPTED' },
+      { type: 'text', text: 'hi' },
+    ]);
   });
 
   it('maps max_tokens and refusal', () => {
