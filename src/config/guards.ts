@@ -65,12 +65,21 @@ const injectionOverride = z
 const canarySchema = z
   .object({
     action: action.default('block'),
+    /**
+     * For verbatim overlap with the system prompt; defaults to `action`. Deployments that put documents
+     * in the system prompt (retrieval) may prefer `log`: quoting a document is then a normal answer.
+     */
+    overlap_action: action.optional(),
     /** Consecutive characters of the system prompt in an answer that count as a leak. */
     overlap_chars: z.number().int().min(20).max(1000).default(60),
   })
   .strict();
 const canaryOverride = z
-  .object({ action: action.optional(), overlap_chars: z.number().int().min(20).max(1000).optional() })
+  .object({
+    action: action.optional(),
+    overlap_action: action.optional(),
+    overlap_chars: z.number().int().min(20).max(1000).optional(),
+  })
   .strict();
 
 /** Values never reported: exact matched values, or regexes tested against the matched value. */

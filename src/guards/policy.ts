@@ -10,8 +10,10 @@ export interface Rule {
 }
 
 export interface CanaryPolicy {
-  /** `off`, `log` or `block` (`redact` is normalised to `block`). */
+  /** For the planted token: `off`, `log` or `block` (`redact` is normalised to `block`). */
   readonly action: GuardAction;
+  /** For a verbatim run of the system prompt; likewise. */
+  readonly overlapAction: GuardAction;
   readonly overlapChars: number;
 }
 
@@ -207,7 +209,11 @@ function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: Inje
   return Object.freeze({
     enabled: cfg.enabled,
     detectors: Object.freeze([...detectors]),
-    canary: Object.freeze({ action: category.canary.action, overlapChars: cfg.canary.overlap_chars }),
+    canary: Object.freeze({
+      action: category.canary.action,
+      overlapAction: noRedact(cfg.canary.overlap_action ?? cfg.canary.action),
+      overlapChars: cfg.canary.overlap_chars,
+    }),
     output: Object.freeze({
       pii: cfg.output.pii,
       secret: cfg.output.secret,

@@ -50,7 +50,7 @@ export function createInspectRequestStage(policy: Policy): Stage {
 function plantCanary(ex: Exchange, p: GuardPolicy): void {
   // count_tokens has no answer to watch, and a planted line would change the count the client asked for.
   if (ex.request.kind !== 'chat' || ex.endpoint === 'count_tokens') return;
-  if (p.canary.action === 'off' || !p.output.canary) return;
+  if ((p.canary.action === 'off' && p.canary.overlapAction === 'off') || !p.output.canary) return;
   const system = ex.request.chat.system;
   if (system.length === 0 || system.every((s) => s.trim() === '')) return;
   const token = generateCanaryToken();

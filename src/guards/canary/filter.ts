@@ -19,8 +19,8 @@ export function createCanaryFilter(
   systemPrompt: string,
   report: (finding: Finding, action: FindingAction, channel: string) => void,
 ): ResponseFilter | undefined {
-  const action = policy.canary.action;
-  if (action === 'off') return undefined;
+  const { action, overlapAction } = policy.canary;
+  if (action === 'off' && overlapAction === 'off') return undefined;
   const detector = createCanaryDetector(token, systemPrompt, policy.canary.overlapChars);
   // Twice the overlap: a leak with widened whitespace is longer in the answer than in the normalised prompt.
   const span = 2 * Math.max(CANARY_TOKEN_LENGTH, policy.canary.overlapChars);
@@ -29,7 +29,10 @@ export function createCanaryFilter(
     holdChars: span,
     lookbehindChars: span,
     detect: (text) => detector.detect(text, { role: 'assistant' }),
-    judge: () => action,
+    judge: (f) => {
+      const a = f.reason === 'system_prompt_overlap' ? overlapAction : action;
+      return a === 'off' ? undefined : a;
+    },
     report,
   });
 }

@@ -150,6 +150,16 @@ describe('canary leak in the answer', () => {
     expect(ex.findings).toEqual([]);
   });
 
+  it('can log overlap while still blocking the token', async () => {
+    const { ex, token } = await prepared({ canary: { overlap_action: 'log' } });
+    const quote = `The doc says: ${SYSTEM}`;
+    expect(streamAll(ex, [quote])).toEqual({ out: quote });
+    expect(ex.findings.map((f) => f.reason)).toEqual(['system_prompt_overlap;channel=text']);
+    const again = await prepared({ canary: { overlap_action: 'log' } });
+    expect(streamAll(again.ex, [`leak ${again.token}`]).error?.code).toBe('PCX_OUTPUT_BLOCKED');
+    expect(token).toHaveLength(16);
+  });
+
   it('in log mode records the leak and lets the answer through', async () => {
     const { ex, token } = await prepared({ canary: { action: 'log' } });
     const answer = `here: ${token} and ${SYSTEM}`;

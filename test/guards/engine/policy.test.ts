@@ -19,6 +19,7 @@ describe('guards config', () => {
     expect(p.ruleFor('injection.role_markers', 'injection', 'tool')).toEqual({ action: 'log', threshold: 0.5 });
     expect(p.canary.action).toBe('block');
     expect(p.canary.overlapChars).toBe(60);
+    expect(p.canary.overlapAction).toBe('block');
     expect(p.output).toEqual({ pii: true, secret: true, canary: true, holdChars: 256 });
   });
 
@@ -63,6 +64,11 @@ describe('guards config', () => {
     expect(p.ruleFor('injection.classifier', 'injection', 'user').action).toBe('block');
     expect(p.ruleFor('injection.x', 'injection', 'tool').action).toBe('block');
     expect(p.canary.action).toBe('block');
+    expect(p.canary.overlapAction).toBe('block');
+    expect(compilePolicy({ canary: { action: 'log', overlap_action: 'off' } }, opts).base.canary).toMatchObject({
+      action: 'log',
+      overlapAction: 'off',
+    });
   });
 
   it('allow-lists exact values and regexes', () => {
