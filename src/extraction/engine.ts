@@ -1,0 +1,270 @@
+/**
+ * The extraction-defence engine: features → profile → score (account and group) → response.
+ * `observe` is the one entry point, used identically by trace replay and by the gateway's recorder.
+ * It is synchronous and bounded; persistence happens elsewhere from `takeDirty()`.
+ */
+import { type ExtractionConfig, extractionSchema } from '../config/extraction.js';
+import type { Action } from '../core/findings.js';
+import { ClusterIndex, copyEvidence } from './cluster.js';
+import { extractFeatures } from './features/extract.js';
+import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
+import { AccountProfile } from './profile.js';
+import { scoreEvidence } from './score.js';
+import type { RequestFeatures, RequestObservation } from './types.js';
+
+/** Operator judgement on an account. */
+export type AccountStatus = 'normal' | 'allowed' | 'confirmed' | 'cleared';
+
+export interface Verdict {
+  account: string;
+  requests: number;
+  /** The score acted on: the highest so far of the account's own and its group's. */
+  score: number;
+  accountScore: number;
+  clusterScore: number;
+  action: Action;
+  flagged: boolean;
+  reasons: string[];
+  cluster: string | null;
+  status: AccountStatus;
+}
+
+interface AccountState {
+  profile: AccountProfile;
+  tenant: string | undefined;
+  status: AccountStatus;
+  id: number;
+  verdict: Verdict;
+}
+
+export interface EngineOptions {
+  /** Called when an account's action becomes stronger (for alerts and the decision log). */
+  onEscalate?: (v: Verdict, previous: Action) => void;
+  /** Called with a profile dropped from memory beyond `max_profiles` (persist it). */
+  onEvict?: (account: string, profile: AccountProfile) => void;
+}
+
+/** A member's own share of templated traffic needed to inherit its group's score. */
+const MEMBER_TEMPLATED_SHARE = 0.3;
+
+export class ExtractionEngine {
+  readonly config: ExtractionConfig;
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly clusters = new ClusterIndex((a) => this.accounts.get(a)?.profile.evidence);
+  private readonly policies = new Map<string, ResolvedPolicy>();
+  private readonly defaultPolicy: ResolvedPolicy;
+  private readonly dirty = new Set<string>();
+  /** Group score at which members are re-judged: the weakest response stronger than logging. */
+  private readonly flagThreshold: number;
+
+  constructor(
+    config: ExtractionConfig = extractionSchema.parse({}),
+    private readonly opts: EngineOptions = {},
+  ) {
+    this.config = config;
+    this.defaultPolicy = resolvePolicy(config, undefined);
+    this.flagThreshold =
+      config.thresholds.alert ??
+      config.thresholds.throttle ??
+      config.thresholds.degrade ??
+      config.thresholds.block ??
+      2;
+  }
+
+  policyFor(tenant: string | undefined): ResolvedPolicy {
+    if (tenant === undefined) return this.defaultPolicy;
+    let p = this.policies.get(tenant);
+    if (!p) {
+      p = resolvePolicy(this.config, tenant);
+      this.policies.set(tenant, p);
+    }
+    return p;
+  }
+
+  observe(obs: RequestObservation, tenant?: string): Verdict {
+    return this.observeFeatures(obs.account, extractFeatures(obs), tenant);
+  }
+
+  observeFeatures(account: string, f: RequestFeatures, tenant?: string): Verdict {
+    const st = this.state(account, tenant);
+    const grouped = this.config.clustering && this.clusters.groupSize(st.id) > 1;
+    const before = grouped ? copyEvidence(st.profile.evidence) : undefined;
+    const trace = st.profile.update(f, this.clusters);
+    if (this.config.clustering) {
+      this.clusters.link(st.id, trace.templateTokens, f.userAgent, f.network);
+      if (before) this.clusters.applyDelta(st.id, before, st.profile.evidence);
+    }
+    this.dirty.add(account);
+    return this.judge(st);
+  }
+
+  /** The current verdict of an account, or undefined if never seen. */
+  verdict(account: string): Verdict | undefined {
+    return this.accounts.get(account)?.verdict;
+  }
+
+  profile(account: string): AccountProfile | undefined {
+    return this.accounts.get(account)?.profile;
+  }
+
+  /** Loads a persisted profile and status (before the account's first observation in this process). */
+  load(account: string, profile: AccountProfile, status: AccountStatus, tenant?: string): Verdict {
+    const st = this.state(account, tenant);
+    const old = st.profile.evidence;
+    st.profile = profile;
+    st.status = status;
+    if (this.config.clustering) this.clusters.applyDelta(st.id, old, profile.evidence);
+    return this.judge(st);
+  }
+
+  /** Operator action. `cleared` forgets the account's evidence: it starts again from nothing. */
+  setStatus(account: string, status: AccountStatus, tenant?: string): Verdict {
+    const st = this.state(account, tenant);
+    st.status = status;
+    if (status === 'cleared') {
+      const fresh = new AccountProfile(account);
+      if (this.config.clustering) this.clusters.applyDelta(st.id, st.profile.evidence, fresh.evidence);
+      st.profile = fresh;
+    }
+    this.dirty.add(account);
+    return this.judge(st);
+  }
+
+  status(account: string): AccountStatus {
+    return this.accounts.get(account)?.status ?? 'normal';
+  }
+
+  /** Every account whose last verdict is flagged or that an operator has judged. */
+  list(filter: (v: Verdict) => boolean = (v) => v.flagged || v.status !== 'normal'): Verdict[] {
+    const out: Verdict[] = [];
+    for (const st of this.accounts.values()) if (filter(st.verdict)) out.push(st.verdict);
+    return out.sort((a, b) => b.score - a.score);
+  }
+
+  allVerdicts(): IterableIterator<Verdict> {
+    const it = this.accounts.values();
+    return (function* () {
+      for (const st of it) yield st.verdict;
+    })();
+  }
+
+  /** Accounts changed since the last call, with their profiles, for batched persistence. */
+  takeDirty(): Array<{ account: string; profile: AccountProfile; status: AccountStatus }> {
+    const out: Array<{ account: string; profile: AccountProfile; status: AccountStatus }> = [];
+    for (const a of this.dirty) {
+      const st = this.accounts.get(a);
+      if (st) out.push({ account: a, profile: st.profile, status: st.status });
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  private state(account: string, tenant: string | undefined): AccountState {
+    let st = this.accounts.get(account);
+    if (st) {
+      if (tenant !== undefined) st.tenant = tenant;
+      return st;
+    }
+    const profile = new AccountProfile(account);
+    st = {
+      profile,
+      tenant,
+      status: 'normal',
+      id: this.clusters.idOf(account),
+      verdict: {
+        account,
+        requests: 0,
+        score: 0,
+        accountScore: 0,
+        clusterScore: 0,
+        action: 'allow',
+        flagged: false,
+        reasons: [],
+        cluster: null,
+        status: 'normal',
+      },
+    };
+    this.accounts.set(account, st);
+    if (this.accounts.size > this.config.max_profiles) this.evictOldest();
+    return st;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.accounts.keys().next();
+    if (oldest.done) return;
+    const st = this.accounts.get(oldest.value)!;
+    this.accounts.delete(oldest.value);
+    this.dirty.delete(oldest.value);
+    this.opts.onEvict?.(oldest.value, st.profile);
+  }
+
+  /** A group just became flagged: its members are judged again now, not only at their next request. */
+  private rejudgeMembers(id: number): void {
+    for (const m of this.clusters.membersOf(id)) {
+      if (m === id) continue;
+      const other = this.accounts.get(this.clusters.nameOf(m));
+      if (other) this.judge(other);
+    }
+  }
+
+  private judge(st: AccountState): Verdict {
+    const e = st.profile.evidence;
+    const own = scoreEvidence(e);
+    let score = own.score;
+    let reasons = own.reasons;
+    let clusterScore = 0;
+    let cluster: string | null = null;
+    if (this.config.clustering && this.clusters.groupSize(st.id) >= this.config.min_cluster_size) {
+      cluster = this.clusters.groupId(st.id);
+      const group = scoreEvidence(this.clusters.groupEvidence(st.id));
+      clusterScore = group.score;
+      if (group.score >= this.flagThreshold && this.clusters.markFlagged(st.id)) this.rejudgeMembers(st.id);
+      const member = st.status !== 'cleared' && e.n > 0 && e.templated / e.n >= MEMBER_TEMPLATED_SHARE;
+      if (member && group.score > score) {
+        score = group.score;
+        reasons = [
+          ...new Set([...group.reasons, 'cluster_member', ...this.clusters.linkKinds(st.id).map((k) => `shared_${k}`)]),
+        ];
+      }
+    }
+    const p = st.profile;
+    if (score > p.maxScore) p.maxScore = score;
+    const policy = this.policyFor(st.tenant);
+    const prev = st.verdict;
+    let action: Action;
+    if (!policy.enabled || st.status === 'allowed' || policy.allow.has(st.profile.account)) action = 'allow';
+    else if (st.status === 'confirmed') action = 'block';
+    else action = actionFor(p.maxScore, policy.thresholds);
+    // Reasons are kept from the strongest moment: an account that dilutes its traffic later keeps them.
+    const keepReasons = score < p.maxScore && prev.reasons.length > 0 ? prev.reasons : reasons;
+    const v: Verdict = {
+      account: st.profile.account,
+      requests: e.n,
+      score: p.maxScore,
+      accountScore: own.score,
+      clusterScore,
+      action,
+      flagged: isFlagAction(action),
+      reasons: keepReasons,
+      cluster,
+      status: st.status,
+    };
+    st.verdict = v;
+    if (rank(action) > rank(prev.action)) this.opts.onEscalate?.(v, prev.action);
+    return v;
+  }
+}
+
+const RANK: Record<Action, number> = {
+  off: 0,
+  allow: 0,
+  log: 1,
+  alert: 2,
+  redact: 2,
+  throttle: 3,
+  degrade: 4,
+  block: 5,
+};
+function rank(a: Action): number {
+  return RANK[a];
+}
