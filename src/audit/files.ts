@@ -24,10 +24,18 @@ export function loadSigner(dataDir: string, config: AuditConfig, create = true):
   const paths = auditPaths(dataDir, config);
   if (!existsSync(paths.signingKey) && create) {
     mkdirSync(dirname(paths.signingKey), { recursive: true, mode: 0o700 });
-    writeFileSync(paths.signingKey, `${generateSigner(config.origin).encodedPrivate}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(paths.signingKey, `${generateSigner(config.origin).encodedPrivate}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process sharing the key file created it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   const signer = parseSignerKey(readFileSync(paths.signingKey, 'utf8'));
-  if (create) writeFileSync(join(paths.dir, 'public.key'), `${signer.encoded}\n`, { mode: 0o644 });
+  if (create) {
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(paths.publicKey, `${signer.encoded}\n`, { mode: 0o644 });
+  }
   return signer;
 }
 
