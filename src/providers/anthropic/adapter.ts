@@ -86,7 +86,13 @@ export function createAnthropicAdapter(
         { status: 502 },
       );
     }
-    const body = renderMessagesBody({ ...req, stream }, target.upstreamModel);
+    let json: string;
+    try {
+      json = JSON.stringify(renderMessagesBody({ ...req, stream }, target.upstreamModel));
+    } catch {
+      // Only a client value nested beyond the serialiser's stack (opaque blocks, tool schemas) gets here.
+      throw new PortcullisError('PCX_INVALID_REQUEST', 'the request is nested too deeply to forward');
+    }
     try {
       const res = await pool.request({
         method: 'POST',
@@ -96,7 +102,7 @@ export function createAnthropicAdapter(
           'x-request-id': opts.requestId,
           accept: stream ? 'text/event-stream' : 'application/json',
         },
-        body: JSON.stringify(body),
+        body: json,
         signal: opts.signal,
       });
       if (res.statusCode < 200 || res.statusCode >= 300) {

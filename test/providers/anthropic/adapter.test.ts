@@ -254,6 +254,16 @@ describe('Anthropic adapter: errors', () => {
     await expect(p).rejects.toThrow('client went away');
   });
 
+  it('refuses a request nested too deeply to serialise with a 400, without calling upstream', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 200_000; i++) deep = { a: deep };
+    const req = request('x');
+    req.tools = [{ name: 'f', parameters: deep }];
+    const err = await rejection(adapter.chat(req, target, opts()));
+    expect(err.code).toBe('PCX_INVALID_REQUEST');
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('refuses a malformed answer as PCX_UPSTREAM_BAD_RESPONSE', async () => {
     fake.setBehaviour({ rawBody: '{"id": "x", "content": "not an array"' });
     expect((await rejection(adapter.chat(request('x'), target, opts()))).code).toBe('PCX_UPSTREAM_BAD_RESPONSE');
