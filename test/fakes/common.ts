@@ -26,6 +26,8 @@ export interface CommonBehaviour {
   failStatus?: number;
   /** The error body to send with `failStatus` (a string is sent as plain text); each fake has a dialect default. */
   errorBody?: unknown;
+  /** Extra headers sent with `failStatus` (e.g. `retry-after`). */
+  errorHeaders?: Record<string, string>;
   /** Wait this long before sending the status line and headers. */
   headerDelayMs?: number;
   /** Wait this long between stream chunks. */

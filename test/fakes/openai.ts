@@ -177,9 +177,9 @@ export function startFakeOpenAI(opts: FakeOpenAIBehaviour = {}): Promise<FakeOpe
     if (b.failStatus !== undefined) {
       if (typeof b.errorBody === 'string') {
         // A string is sent as plain text, like a proxy's or load balancer's error page.
-        res.writeHead(b.failStatus, { 'content-type': 'text/plain' });
+        res.writeHead(b.failStatus, { 'content-type': 'text/plain', ...b.errorHeaders });
         res.end(b.errorBody);
-      } else writeJson(res, b.failStatus, b.errorBody ?? DEFAULT_ERROR);
+      } else writeJson(res, b.failStatus, b.errorBody ?? DEFAULT_ERROR, b.errorHeaders);
       return;
     }
     if (b.rawBody !== undefined) {

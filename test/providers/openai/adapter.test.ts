@@ -147,11 +147,14 @@ describe('OpenAI adapter, non-streamed', () => {
     fake.setBehaviour({
       failStatus: 429,
       errorBody: { error: { message: 'Rate limit reached for requests', type: 'requests' } },
+      errorHeaders: { 'retry-after': '7' },
     });
     const err = await caught(adapter.chat(request(), target, opts()));
     expect(err.code).toBe('PCX_UPSTREAM_ERROR');
     expect(err.status).toBe(429);
     expect(err.message).toBe('Rate limit reached for requests');
+    expect(err.retryAfter).toBe(7);
+    expect(err.details).toEqual({ upstream_status: 429 });
   });
 
   it('passes an upstream 500 through; a plain-text body is the message', async () => {
@@ -290,6 +293,18 @@ describe('OpenAI adapter, streamed', () => {
     try {
       const events = await collect(await a.stream(request({ stream: true }), target, opts()));
       expect(events.at(-1)).toMatchObject({ type: 'error', status: 504 });
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('lets a steady stream run longer than timeout_ms (the timeout bounds silence, not length)', async () => {
+    fake.setBehaviour({ chunkDelayMs: 40, chunks: 25, text: 'y'.repeat(25) });
+    const a = createOpenAIAdapter(provider(fake.url, { timeout_ms: 500 }), ENV);
+    try {
+      const events = await collect(await a.stream(request({ stream: true }), target, opts()));
+      expect(events.some((e) => e.type === 'error')).toBe(false);
+      expect(events.filter((e) => e.type === 'text').length).toBe(25);
     } finally {
       await a.close();
     }
