@@ -173,8 +173,15 @@ export async function runScan(opts: ScanOptions, io: ScanIO = process): Promise<
   }
 
   const counts = { lines: 0, errors: 0, allow: 0, log: 0, redact: 0, block: 0 };
+  // A write error (a closed pipe: `scan | head`) is reported once here instead of crashing the process.
+  let outError: NodeJS.ErrnoException | undefined;
+  const onOutError = (err: NodeJS.ErrnoException) => {
+    outError ??= err;
+  };
+  out.on('error', onOutError);
   try {
     for await (const line of readLines(input, max)) {
+      if (outError !== undefined) break;
       const rec = scanLine(line, policy, max);
       counts.lines++;
       if ('error' in rec) counts.errors++;
@@ -182,13 +189,26 @@ export async function runScan(opts: ScanOptions, io: ScanIO = process): Promise<
       await write(out, `${JSON.stringify(rec)}\n`);
     }
   } catch (err) {
-    io.stderr.write(
-      `portcullis scan: reading ${opts.in === '-' ? 'standard input' : opts.in} failed: ${(err as Error).message}\n`,
-    );
-    await closeOut();
+    const e = (outError ?? err) as NodeJS.ErrnoException;
+    if (outError === undefined) {
+      io.stderr.write(
+        `portcullis scan: reading ${opts.in === '-' ? 'standard input' : opts.in} failed: ${e.message}\n`,
+      );
+      await closeOut();
+      await closeIn();
+      return 1;
+    }
+  }
+  if (outError !== undefined) {
     await closeIn();
+    // The reader went away on purpose (EPIPE): not an error of the scan.
+    if (outError.code === 'EPIPE') return 0;
+    io.stderr.write(
+      `portcullis scan: writing ${opts.out === '-' ? 'standard output' : opts.out} failed: ${outError.message}\n`,
+    );
     return 1;
   }
+  out.off('error', onOutError);
   await closeOut();
   await closeIn();
   io.stderr.write(
