@@ -193,7 +193,12 @@ async function* translateStream(
   let finished = false;
   try {
     for await (const chunk of body) {
-      for (const msg of parser.push(chunk)) for (const ev of translator.push(msg)) yield ev;
+      for (const msg of parser.push(chunk)) {
+        for (const ev of translator.push(msg)) {
+          if (signal.aborted) return; // events already received in this chunk are not wanted any more either
+          yield ev;
+        }
+      }
     }
     for (const msg of parser.end()) for (const ev of translator.push(msg)) yield ev;
     finished = true;
