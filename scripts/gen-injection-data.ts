@@ -17,6 +17,8 @@ import {
   CARRIERS,
   CODE_BENIGN,
   LANGS,
+  MORE_ATTACKS,
+  MORE_BENIGN,
   PLANTED,
   PROFESSIONS,
   ROLEPLAY_BENIGN,
@@ -64,7 +66,7 @@ const BENIGN_WRAPS: Array<(s: string) => string> = [
 for (const [lang, set] of Object.entries(LANGS)) {
   const sep = lang === 'zh' || lang === 'ja' ? '' : ' ';
   set.override.forEach((o, i) => {
-    set.payload.forEach((p, j) => {
+    set.payload.forEach((p) => {
       const w = Math.floor(r() * WRAPS.length);
       add(held(i), { text: WRAPS[w]!(`${o}${sep}${p}`), label: 1, role: 'user', category: 'override', lang });
     });
@@ -97,7 +99,6 @@ for (const [lang, set] of Object.entries(LANGS)) {
       BENIGN_WRAPS.forEach((wrap, w) => {
         if (lang !== 'en' && w > 1) return; // the wrappers are English; one mixed-language variant is enough
         add(held(i), { text: wrap(b), label: 0, role: 'user', category, lang });
-        void w;
       });
     });
   }
@@ -166,6 +167,13 @@ VOCAB_BENIGN_TEMPLATES.forEach((tpl, i) => {
     const text = tpl.replace('{t}', t).replace('{p}', PROFESSIONS[(i + j) % PROFESSIONS.length]!);
     add(held(i), { text, label: 0, role: 'user', category: 'vocab_benign', lang: 'en' });
   });
+});
+
+MORE_ATTACKS.forEach((s, i) => {
+  add(held(i), { text: s, label: 1, role: 'user', category: 'short_attack', lang: 'mixed' });
+});
+MORE_BENIGN.forEach((s, i) => {
+  add(held(i), { text: s, label: 0, role: 'user', category: 'short_benign', lang: 'mixed' });
 });
 
 const write = (file: string, rows: Row[]) => {

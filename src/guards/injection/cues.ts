@@ -44,7 +44,7 @@ export const CUES: readonly Cue[] = [
   {
     name: 'persona_switch',
     pattern:
-      /you are (?:now|no longer|going to|about to) |from now on|act as (?:a |an )?|pretend (?:to be|you are|that you)|roleplay as|role-?play as|you will (?:now )?(?:be|act|respond|answer)|stay in character|break character|new persona|simulate|immerse yourself|a partir de ahora|ahora eres|à partir de maintenant|tu es maintenant|désormais|ab jetzt|von nun an|du bist jetzt|a partir de agora|agora você é|теперь ты|с этого момента|ты теперь|从现在开始|你现在是|现在你是|扮演|今から|これから|あなたは今|지금부터|너는 이제|당신은 이제|من الآن|أنت الآن/u,
+      /you are (?:now|no longer|going to|about to) |now you are |you're now |from now on|act as (?:a |an )?|pretend (?:to be|you are|that you)|roleplay as|role-?play as|you will (?:now )?(?:be|act|respond|answer)|stay in character|break character|new persona|simulate|immerse yourself|a partir de ahora|ahora eres|à partir de maintenant|tu es maintenant|désormais|ab jetzt|von nun an|du bist jetzt|a partir de agora|agora você é|теперь ты|с этого момента|ты теперь|从现在开始|你现在是|现在你是|扮演|今から|これから|あなたは今|지금부터|너는 이제|당신은 이제|من الآن|أنت الآن/u,
   },
   {
     name: 'jailbreak_term',
@@ -75,6 +75,16 @@ export const CUES: readonly Cue[] = [
     name: 'exfiltration',
     pattern:
       /!\[[^\]\n]{0,60}\]\(https?:|(?:send|forward|email|post|upload|exfiltrat\S*|transmit) (?:it |this |them |all |the )?(?:\S+ ){0,5}(?:to|at) (?:https?:|[a-z0-9._%+-]+@|this url|the following url|my server)/u,
+  },
+  {
+    name: 'forget_everything',
+    pattern:
+      /(?:forget|vergiss|olvida|oublie|esque[çc]a|dimentica|забудь|忘记|忘掉|忘れ|잊어)\S*\s?(?:about\s)?(?:everything|all (?:that|this|of (?:that|this|the above)|previous|prior|above)|alles|todo|tout|tudo|tutto|всё|все|一切|所有|すべて|全部|모든)/u,
+  },
+  {
+    name: 'secret_request',
+    pattern:
+      /(?:what(?:'s| is| was)|tell me|give me|reveal|spell|print|say|share|show|write|output|leak|disclose)(?: me)? (?:the|your|ur|that) (?:secret |hidden |admin |current )?(?:password|passcode|passphrase|pass word|secret(?: word| key| code)?|api key|access code)/u,
   },
   {
     name: 'hypothetical_frame',
