@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createExchange, type Exchange } from '../src/core/exchange.js';
+import { openStore, type Store } from '../src/store/db.js';
+import * as m002 from '../src/store/migrations/002_audit.js';
+
+export const PG_URL = process.env.PORTCULLIS_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
+}
+
+/** A fresh database for a bench run: PGlite in a temp folder or a throw-away PostgreSQL schema. */
+export async function benchStore(backend: string): Promise<{ store: Store; dataDir: string; drop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pcx-bench-audit-'));
+  if (backend === 'pglite') {
+    const store = await openStore({ dataDir, migrations: { '002_audit': m002 } });
+    return { store, dataDir, drop: () => store.close() };
+  }
+  const schema = `bench_audit_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ dataDir, databaseUrl: PG_URL, schema, migrations: { '002_audit': m002 } });
+  return {
+    store,
+    dataDir,
+    drop: async () => {
+      await store.close();
+      const c = new pg.Client(PG_URL);
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+/** A typical exchange: one finding, one decision, usage, upstream; about 600 bytes as an entry. */
+export function benchExchange(i: number): Exchange {
+  const ex = createExchange({
+    id: `req_${i.toString(36)}_${'x'.repeat(12)}`,
+    dialect: 'openai',
+    endpoint: 'chat',
+    client: { ip: '198.51.100.23', userAgent: 'bench', headers: {} },
+    signal: new AbortController().signal,
+    request: {
+      kind: 'chat',
+      chat: {
+        model: 'gpt-4o-mini',
+        system: [],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+        stream: false,
+        extra: {},
+        extraDialect: 'openai',
+      },
+    },
+  });
+  ex.principal = { tenant: `tenant${i % 10}`, keyId: 'key_0123456789abcdef', models: null };
+  ex.upstream = {
+    provider: 'openai',
+    upstreamModel: 'gpt-4o-mini-2024-07-18',
+    region: 'eu-west',
+    status: 200,
+    attempts: 1,
+  };
+  ex.usage = { inputTokens: 120 + (i % 50), outputTokens: 300 + (i % 70) };
+  ex.status = 200;
+  ex.findings.push({
+    detector: 'pii.email',
+    category: 'pii',
+    score: 0.92,
+    start: 10,
+    end: 31,
+    where: 'request:messages.0.content',
+    reason: 'pattern+validator',
+  });
+  ex.decisions.push({
+    stage: 'inspect_request',
+    action: 'redact',
+    detector: 'pii.email',
+    score: 0.92,
+    reasons: ['pii.email redacted'],
+  });
+  return ex;
+}
