@@ -1,5 +1,6 @@
 import type { GuardAction } from '../config/guards.js';
 import type { Finding } from '../core/findings.js';
+import type { DetectedFinding } from './detection-cache.js';
 import type { GuardPolicy } from './policy.js';
 import { PlaceholderTable } from './redaction/placeholders.js';
 import type { TextRole } from './types.js';
@@ -24,7 +25,7 @@ export interface InspectResult {
 const RANK: Record<TextAction, number> = { allow: 0, log: 1, redact: 2, block: 3 };
 
 interface Judged {
-  finding: Finding;
+  finding: Readonly<Finding>;
   action: FindingAction;
 }
 
@@ -89,15 +90,11 @@ export function inspectText(
 ): InspectResult {
   const judged: Judged[] = [];
   if (policy.enabled && text.length > 0) {
-    const ctx = { role };
-    for (const detector of policy.detectors) {
-      for (const raw of detector.detect(text, ctx)) {
-        const finding = sanitize(raw, text.length);
-        const rule = policy.ruleFor(finding.detector, finding.category, role, detector.defaultAction);
-        if (rule.action === 'off' || finding.score < rule.threshold) continue;
-        if (isRedactable(finding) && policy.isAllowed(text.slice(finding.start, finding.end))) continue;
-        judged.push({ finding, action: rule.action });
-      }
+    for (const { finding, declared } of detect(text, role, policy)) {
+      const rule = policy.ruleFor(finding.detector, finding.category, role, declared);
+      if (rule.action === 'off' || finding.score < rule.threshold) continue;
+      if (isRedactable(finding) && policy.isAllowed(text.slice(finding.start, finding.end))) continue;
+      judged.push({ finding, action: rule.action });
     }
   }
   const kept = resolveOverlaps(judged);
@@ -111,6 +108,24 @@ export function inspectText(
   if (action === 'block') result.blocking = blocking;
   if (action === 'redact') result.redacted = redact(text, kept, table);
   return result;
+}
+
+/** Every detector's findings over `text`, sanitised, from the policy's cache when the text was seen before. */
+function detect(text: string, role: TextRole, policy: GuardPolicy): readonly DetectedFinding[] {
+  const key = policy.cache?.key(role, text);
+  if (key !== undefined) {
+    const hit = policy.cache!.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const out: DetectedFinding[] = [];
+  const ctx = { role };
+  for (const detector of policy.detectors) {
+    for (const raw of detector.detect(text, ctx)) {
+      out.push({ finding: sanitize(raw, text.length), declared: detector.defaultAction });
+    }
+  }
+  if (key !== undefined) policy.cache!.set(key, out);
+  return out;
 }
 
 /** `kept` is in start order with no overlapping redactable spans (resolveOverlaps). */

@@ -1,5 +1,6 @@
 import { type GuardAction, type GuardsConfig, type GuardsOverride, guardsSchema } from '../config/guards.js';
 import type { Action, FindingCategory } from '../core/findings.js';
+import { DetectionCache } from './detection-cache.js';
 import { type InjectionThresholds, registeredDetectors, registeredInjectionThresholds } from './registry.js';
 import type { Detector, TextRole } from './types.js';
 
@@ -31,6 +32,8 @@ export interface GuardPolicy {
   readonly detectors: readonly Detector[];
   readonly canary: CanaryPolicy;
   readonly output: OutputPolicy;
+  /** Detector results by text digest, shared by the tenants of one compiled policy (same detectors). */
+  readonly cache?: DetectionCache;
   /**
    * The rule for a finding name in a role. `declared` is the producing detector's `defaultAction`: a
    * detector that declares itself weak evidence (`alert`/`log`) is logged rather than redacted or blocked;
@@ -52,7 +55,12 @@ export interface CompileOptions {
   detectors?: readonly Detector[];
   /** Defaults to the injection detectors' INJECTION_THRESHOLDS (0.5 each until they publish them). */
   injectionThresholds?: InjectionThresholds;
+  /** Entries of the detection cache (texts remembered); 0 disables it. Default 4096. */
+  cacheEntries?: number;
 }
+
+/** About 4096 recent texts: a few hundred conversations' worth of history, a few hundred KB of findings. */
+const DEFAULT_CACHE_ENTRIES = 4096;
 
 const OFF: Rule = Object.freeze({ action: 'off', threshold: 1 });
 
@@ -88,10 +96,12 @@ export function compilePolicy(config: GuardsConfig | unknown = {}, options: Comp
   const cfg = guardsSchema.parse(config ?? {});
   const detectors = options.detectors ?? registeredDetectors();
   const thresholds = options.injectionThresholds ?? registeredInjectionThresholds();
-  const base = compileOne(cfg, detectors, thresholds);
+  const entries = options.cacheEntries ?? DEFAULT_CACHE_ENTRIES;
+  const cache = entries > 0 ? new DetectionCache(entries) : undefined;
+  const base = compileOne(cfg, detectors, thresholds, cache);
   const tenants = new Map<string, GuardPolicy>();
   for (const [tenant, override] of Object.entries(cfg.tenants)) {
-    tenants.set(tenant, compileOne(mergeOverride(cfg, override), detectors, thresholds));
+    tenants.set(tenant, compileOne(mergeOverride(cfg, override), detectors, thresholds, cache));
   }
   return Object.freeze({
     base,
@@ -136,7 +146,12 @@ function noRedact(a: GuardAction): GuardAction {
   return a === 'redact' ? 'block' : a;
 }
 
-function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: InjectionThresholds): GuardPolicy {
+function compileOne(
+  cfg: GuardsConfig,
+  detectors: readonly Detector[],
+  inj: InjectionThresholds,
+  cache: DetectionCache | undefined,
+): GuardPolicy {
   const inject = cfg.injection;
   const category = {
     pii: freezeRule(cfg.pii.action, cfg.pii.threshold),
@@ -222,6 +237,7 @@ function compileOne(cfg: GuardsConfig, detectors: readonly Detector[], inj: Inje
     }),
     ruleFor,
     isAllowed,
+    ...(cache === undefined ? {} : { cache }),
   });
 }
 
