@@ -6,6 +6,7 @@
 import { type ExtractionConfig, extractionSchema } from '../config/extraction.js';
 import type { Action } from '../core/findings.js';
 import { ClusterIndex, copyEvidence } from './cluster.js';
+import { addEvidence, type Evidence } from './evidence.js';
 import { extractFeatures } from './features/extract.js';
 import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
 import { AccountProfile } from './profile.js';
@@ -54,6 +55,8 @@ export class ExtractionEngine {
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly defaultPolicy: ResolvedPolicy;
   private readonly dirty = new Set<string>();
+  /** Evidence of other gateway processes, per account (shared through the store). */
+  private readonly remote = new Map<string, Evidence>();
   /** Group score at which members are re-judged: the weakest response stronger than logging. */
   private readonly flagThreshold: number;
 
@@ -98,6 +101,16 @@ export class ExtractionEngine {
     return this.judge(st);
   }
 
+  /**
+   * Sets the sum of other processes' evidence for an account (undefined forgets it) and judges the
+   * account again with it.
+   */
+  setRemoteEvidence(account: string, e: Evidence | undefined, tenant?: string): Verdict {
+    if (e === undefined) this.remote.delete(account);
+    else this.remote.set(account, e);
+    return this.judge(this.state(account, tenant));
+  }
+
   /** The current verdict of an account, or undefined if never seen. */
   verdict(account: string): Verdict | undefined {
     return this.accounts.get(account)?.verdict;
@@ -122,6 +135,7 @@ export class ExtractionEngine {
     const st = this.state(account, tenant);
     st.status = status;
     if (status === 'cleared') {
+      this.remote.delete(account);
       const fresh = new AccountProfile(account);
       if (this.config.clustering) this.clusters.applyDelta(st.id, st.profile.evidence, fresh.evidence);
       st.profile = fresh;
@@ -208,7 +222,12 @@ export class ExtractionEngine {
   }
 
   private judge(st: AccountState): Verdict {
-    const e = st.profile.evidence;
+    const remote = this.remote.get(st.profile.account);
+    let e = st.profile.evidence;
+    if (remote !== undefined) {
+      e = copyEvidence(e);
+      addEvidence(e, remote);
+    }
     const own = scoreEvidence(e);
     let score = own.score;
     let reasons = own.reasons;
