@@ -1,7 +1,8 @@
 import type { Finding } from '../../core/findings.js';
-import { forEachMatch, hasDigits } from '../text/chars.js';
+import { hasDigits } from '../text/chars.js';
 import { luhnValid } from '../text/checksums.js';
 import { ContextWords } from '../text/context.js';
+import { forEachMatchInRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
 import type { Detector } from '../types.js';
 
@@ -153,7 +154,7 @@ export const creditCardDetector: Detector = {
   detect(text: string): Finding[] {
     if (!hasDigits(text, 12)) return [];
     const out: Finding[] = [];
-    forEachMatch(CANDIDATE, text, (m) => {
+    forEachMatchInRuns(CANDIDATE, text, 12, (m) => {
       const raw = m[0];
       const digits = raw.replace(/[ -]/g, '');
       if (!groupingOk(raw) || !luhnValid(digits)) return;

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/findings.js';
 import { forEachMatch, hasDigits } from '../text/chars.js';
 import { ContextWords } from '../text/context.js';
 import { spanFinding } from '../text/finding.js';
+import { keywordGate } from '../text/lower.js';
 import type { Detector } from '../types.js';
 
 /**
@@ -98,7 +99,6 @@ const CONTEXT = new ContextWords([
   'birthday',
   'born',
   'born on',
-  'b.',
   'geburtsdatum',
   'geboren',
   'geb.',
@@ -124,6 +124,28 @@ const CONTEXT = new ContextWords([
   '生日',
   '生年月日',
 ]);
+
+/** Stems of the words above: if none occurs the date scan is skipped (most texts have no birth word). */
+const STEMS = [
+  'dob',
+  'd.o.b',
+  'birth',
+  'born',
+  'geb',
+  'naiss',
+  'né',
+  'nacid',
+  'nacimiento',
+  'f. nac',
+  'nascita',
+  'nato',
+  'nata',
+  'geboorte',
+  '出生',
+  '生日',
+  '生年月日',
+];
+const hasStem = keywordGate(STEMS);
 
 function validDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || y > new Date().getUTCFullYear()) return false;
@@ -162,7 +184,7 @@ export const dateOfBirthDetector: Detector = {
   description:
     'Dates of birth: valid dates preceded by birth words in English, German, French, Spanish, Italian, Dutch or Chinese.',
   detect(text: string): Finding[] {
-    if (!hasDigits(text, 4)) return [];
+    if (!hasDigits(text, 4) || !hasStem(text)) return [];
     const out: Finding[] = [];
     forEachMatch(DATE, text, (m) => {
       if (!parsed(m)) return;

@@ -15,7 +15,34 @@ import type { Detector } from '../types.js';
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\w.\\-])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
 // Hex groups and colons only, bounded: at most 39 characters for an IPv6 address without zone.
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
+const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){1,6}[0-9A-Fa-f]{0,4}(?![\w:])/g;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Whether a colon is followed by '::' or by hex:hex: — every IPv6 address has one; clock times (10:22:31) do not. */
+function ipv6Hint(text: string): boolean {
+  let i = text.indexOf(':');
+  while (i !== -1) {
+    if (text.charCodeAt(i + 1) === 58) return true;
+    let k = i + 1;
+    let colons = 0;
+    while (colons < 2) {
+      let hex = 0;
+      while (hex < 5 && isHex(text.charCodeAt(k))) {
+        k++;
+        hex++;
+      }
+      if (hex > 4 || text.charCodeAt(k) !== 58) break;
+      colons++;
+      k++;
+    }
+    if (colons === 2) return true;
+    i = text.indexOf(':', i + 1);
+  }
+  return false;
+}
 
 const VERSION_CONTEXT = new ContextWords([
   'version',
@@ -108,7 +135,8 @@ export const ipAddressDetector: Detector = {
         if (score > 0) out.push(spanFinding('pii.ip_address', 'pii', score, start, end, 'ipv4'));
       });
     }
-    if (text.includes(':')) {
+    // Any IPv6 address has three colons or a '::'; this cheap test keeps the scan off clock times.
+    if (ipv6Hint(text)) {
       forEachMatch(IPV6, text, (m) => {
         if (!ipv6Structured(m[0])) return;
         const start = m.index;

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/findings.js';
 import { forEachMatch, hasDigits } from '../text/chars.js';
 import { ContextWords } from '../text/context.js';
+import { forEachMatchInRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
 import type { Detector } from '../types.js';
 
@@ -21,6 +22,11 @@ export interface PatternDetectorSpec {
   requireContext: boolean | ((match: RegExpExecArray) => boolean);
   /** Score without and with context. */
   score: readonly [number, number];
+  /**
+   * Whether every match lies within a digit run (digits and separators, plus up to a few letters at either
+   * end); then only such runs are scanned. False for formats that start with several letters.
+   */
+  inDigitRuns?: boolean;
 }
 
 export function patternDetector(spec: PatternDetectorSpec): Detector {
@@ -35,7 +41,8 @@ export function patternDetector(spec: PatternDetectorSpec): Detector {
     detect(text: string): Finding[] {
       if (!hasDigits(text, minDigits)) return [];
       const out: Finding[] = [];
-      forEachMatch(pattern, text, (m) => {
+      const scan = spec.inDigitRuns === false ? forEachMatch : runScanner(minDigits);
+      scan(pattern, text, (m) => {
         if (!validate(m)) return;
         const start = m.index;
         const end = start + m[0].length;
@@ -47,6 +54,10 @@ export function patternDetector(spec: PatternDetectorSpec): Detector {
       return out;
     },
   };
+}
+
+function runScanner(minDigits: number): (re: RegExp, text: string, each: (m: RegExpExecArray) => void) => void {
+  return (re, text, each) => forEachMatchInRuns(re, text, minDigits, each);
 }
 
 /** Whether y-m-d is a real calendar date in 1900..this year. */

@@ -73,13 +73,40 @@ const LATIN_CUES = [
   'estimado',
   'estimada',
   'nombre:',
-]
-  .flatMap((c) => [c, c[0]!.toUpperCase() + c.slice(1), c.toUpperCase()])
-  .map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[ ]'));
+];
 
-// Cue, whitespace, then 1–3 capitalised words. Case-sensitive on purpose (the cues are listed in their
-// lower, Capitalised and UPPER forms): with the `i` flag \p{Lu} would match lowercase words too.
-const LATIN = new RegExp(`(?<![\\p{L}])(?:${[...new Set(LATIN_CUES)].join('|')})[ \\t]{1,3}(${NAME})`, 'gu');
+/**
+ * Cues indexed by their last word. Instead of trying every cue at every position, the scan visits each
+ * capitalised word after a space and looks up the word before it: one map lookup per capitalised word.
+ */
+const CUES_BY_LAST_WORD = new Map<string, string[]>();
+for (const cue of LATIN_CUES) {
+  const last = cue.slice(cue.lastIndexOf(' ') + 1);
+  const list = CUES_BY_LAST_WORD.get(last) ?? [];
+  list.push(cue);
+  CUES_BY_LAST_WORD.set(last, list);
+}
+const CAPITALISED_AFTER_SPACE = /[ \t]\p{Lu}/gu;
+const NAME_AT = new RegExp(NAME, 'uy');
+const LETTER = /\p{L}/u;
+
+function isBlank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+}
+
+/** The cue ending at `end` (exclusive), if any: its last word is looked up, then the whole cue compared. */
+function cueBefore(text: string, end: number): string | undefined {
+  let k = end;
+  while (k > 0 && !isBlank(text[k - 1]) && end - k < 24) k--;
+  const cues = CUES_BY_LAST_WORD.get(text.slice(k, end).toLowerCase());
+  if (cues === undefined) return undefined;
+  for (const cue of cues) {
+    const start = end - cue.length;
+    if (start < 0 || text.slice(start, end).toLowerCase() !== cue) continue;
+    if (start === 0 || !LETTER.test(text[start - 1]!)) return cue;
+  }
+  return undefined;
+}
 const CJK = /(?:我叫|我的名字是|姓名[:：]\s?|名字[:：]\s?|联系人[:：]\s?)(\p{Script=Han}{2,4})/gu;
 
 /** Capitalised words that follow the cues but are not names. */
@@ -220,7 +247,7 @@ const NOT_NAMES = new Set([
 ]);
 
 /** Cues that are ordinary words ("this is", "I am", "hi") need a name-like continuation: two words, or a sentence end. */
-const WEAK_CUES = /^(?:this[ ]is|i'm|i[ ]am|hi|hello|ich[ ]bin|je[ ]suis|soy|signed)$/i;
+const WEAK_CUES = /^(?:this is|i'm|i am|hi|hello|ich bin|je suis|soy|signed)$/i;
 
 export const personNameDetector: Detector = {
   name: 'pii.person_name',
@@ -229,25 +256,32 @@ export const personNameDetector: Detector = {
   description: 'Person names after an introducing cue (e.g. "my name is", "Dear", "Name:", titles); best effort.',
   detect(text: string): Finding[] {
     const out: Finding[] = [];
-    LATIN.lastIndex = 0;
-    let m = LATIN.exec(text);
+    let reportedTo = 0;
+    CAPITALISED_AFTER_SPACE.lastIndex = 0;
+    let m = CAPITALISED_AFTER_SPACE.exec(text);
     while (m !== null) {
-      const name = m[1]!;
-      const cue = m[0].slice(0, m[0].length - name.length).trim();
-      let words = name.split(' ');
-      // Drop trailing words that are not names ("Dear John Thanks" → "John").
-      while (words.length > 0 && NOT_NAMES.has(words[words.length - 1]!.toLowerCase())) words = words.slice(0, -1);
-      if (words.length > 0 && !NOT_NAMES.has(words[0]!.toLowerCase())) {
-        const kept = words.join(' ');
-        const start = m.index + m[0].length - name.length;
-        const end = start + kept.length;
-        const after = text.charCodeAt(end);
-        const sentenceEnd = Number.isNaN(after) || after === 44 || after === 46 || after === 10 || after === 33;
-        if (!WEAK_CUES.test(cue) || words.length >= 2 || sentenceEnd) {
-          out.push(spanFinding('pii.person_name', 'pii', WEAK_CUES.test(cue) ? 0.6 : 0.8, start, end));
+      const nameStart = m.index + 1;
+      let cueEnd = nameStart;
+      for (let s = 0; s < 3 && cueEnd > 0 && (text[cueEnd - 1] === ' ' || text[cueEnd - 1] === '\t'); s++) cueEnd--;
+      const cue = nameStart >= reportedTo ? cueBefore(text, cueEnd) : undefined;
+      NAME_AT.lastIndex = nameStart;
+      const n = cue === undefined ? null : NAME_AT.exec(text);
+      if (cue !== undefined && n !== null) {
+        let words = n[0].split(' ');
+        // Drop trailing words that are not names ("Dear John Thanks" → "John").
+        while (words.length > 0 && NOT_NAMES.has(words[words.length - 1]!.toLowerCase())) words = words.slice(0, -1);
+        if (words.length > 0 && !NOT_NAMES.has(words[0]!.toLowerCase())) {
+          const end = nameStart + words.join(' ').length;
+          const after = text.charCodeAt(end);
+          const sentenceEnd = Number.isNaN(after) || after === 44 || after === 46 || after === 10 || after === 33;
+          const weak = WEAK_CUES.test(cue);
+          if (!weak || words.length >= 2 || sentenceEnd) {
+            out.push(spanFinding('pii.person_name', 'pii', weak ? 0.6 : 0.8, nameStart, end));
+            reportedTo = end;
+          }
         }
       }
-      m = LATIN.exec(text);
+      m = CAPITALISED_AFTER_SPACE.exec(text);
     }
     CJK.lastIndex = 0;
     let c = CJK.exec(text);

@@ -1,7 +1,8 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Finding } from '../../core/findings.js';
-import { digitsOnly, forEachMatch, hasDigits } from '../text/chars.js';
+import { digitsOnly, hasDigits } from '../text/chars.js';
 import { ContextWords } from '../text/context.js';
+import { forEachMatchInRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
 import type { Detector } from '../types.js';
 
@@ -127,38 +128,66 @@ function stripExtension(s: string): string {
   return m ? s.slice(0, m.index) : s;
 }
 
+/**
+ * libphonenumber compiles its metadata patterns on every call (about 0.1–0.2 ms a parse), so results are
+ * memoised: the same numbers come back in every turn of a conversation, which is resent with each request.
+ */
+const CACHE_MAX = 512;
+const validCache = new Map<string, boolean>();
+
+function validIn(body: string, country?: CountryCode): boolean {
+  const key = `${country ?? '+'}|${body}`;
+  let v = validCache.get(key);
+  if (v === undefined) {
+    const p = parsePhoneNumberFromString(body, country);
+    v = p !== undefined && p.isValid();
+    if (validCache.size >= CACHE_MAX) validCache.delete(validCache.keys().next().value!);
+    validCache.set(key, v);
+  }
+  return v;
+}
+
+/** NANP rules (area and exchange codes start 2–9, not N11): checked here, without a metadata parse. */
+function nanpPlausible(digits: string): boolean {
+  const d = digits.length === 11 && digits[0] === '1' ? digits.slice(1) : digits;
+  if (d.length !== 10) return false;
+  const area = d.slice(0, 3);
+  const exchange = d.slice(3, 6);
+  return area[0]! >= '2' && area.slice(1) !== '11' && exchange[0]! >= '2' && exchange.slice(1) !== '11';
+}
+
+/** Countries whose national numbers start with a trunk 0 and are commonly written grouped. */
+const TRUNK_ZERO: readonly CountryCode[] = ['GB', 'DE', 'FR'];
+
 /** Score for one candidate, or 0 to drop it. */
 function scoreCandidate(text: string, raw: string, start: number, end: number): number {
   const body = stripExtension(raw);
   if (DATE_LIKE.test(body) || IPV4_LIKE.test(body)) return 0;
   const digits = digitsOnly(body);
   if (digits.length < 7 || digits.length > 15) return 0;
-  const context = PHONE_CONTEXT.near(text, start, end, 40, 0);
   const international = body.startsWith('+') || (body.startsWith('00') && !body.startsWith('000'));
   if (international) {
-    const p = parsePhoneNumberFromString(`+${body.startsWith('+') ? body.slice(1) : body.slice(2)}`);
-    if (p === undefined) return 0;
-    if (p.isValid()) return context ? 0.95 : 0.85;
-    return context && p.isPossible() ? 0.6 : 0;
+    const e164 = `+${body.startsWith('+') ? body.slice(1) : body.slice(2)}`;
+    const context = PHONE_CONTEXT.near(text, start, end, 40, 0);
+    if (validIn(e164)) return context ? 0.95 : 0.85;
+    return context && digits.length >= 9 ? 0.6 : 0;
   }
+  const context = PHONE_CONTEXT.near(text, start, end, 40, 0);
   if (digits.length > 12) return 0;
   const strong = STRONG_NANP.test(body);
   if (!context && NEGATIVE_CONTEXT.near(text, start, end, 24, 0)) return 0;
+  if (strong) return nanpPlausible(digits) ? (context ? 0.9 : 0.75) : context ? 0.5 : 0;
   // Separators are what make a national number readable; a bare run of digits needs context.
   const separated = body !== digits;
-  if (!context && !strong && !separated) return 0;
-  for (const country of DEFAULT_COUNTRIES) {
-    const p = parsePhoneNumberFromString(body, country);
-    if (p?.isValid()) {
-      if (context) return 0.85;
-      if (strong) return 0.75;
-      return separated && /[ .-].*[ .-]/.test(body) ? 0.6 : 0;
-    }
+  if (!context) {
+    // Without context only grouped trunk-0 numbers ("020 7946 0958", "030 901820 11") are tried.
+    if (!separated || digits[0] !== '0' || !/[ .-].*[ .-]/.test(body)) return 0;
+    for (const country of TRUNK_ZERO) if (validIn(body, country)) return 0.6;
+    return 0;
   }
-  // Faker-style and fictional numbers (555 exchanges) are invalid in every plan yet clearly phone numbers.
-  if (context && (strong || separated) && digits.length >= 10) return 0.5;
-  if (strong && digits.length === 10) return 0.5;
-  return 0;
+  for (const country of DEFAULT_COUNTRIES) if (validIn(body, country)) return 0.85;
+  // Faker-style and fictional numbers are invalid in every plan yet, next to "phone", clearly phone numbers.
+  return separated && digits.length >= 10 ? 0.5 : 0;
 }
 
 export const phoneDetector: Detector = {
@@ -170,12 +199,19 @@ export const phoneDetector: Detector = {
   detect(text: string): Finding[] {
     if (!hasDigits(text, 7)) return [];
     const out: Finding[] = [];
-    forEachMatch(CANDIDATE, text, (m) => {
-      const start = m.index;
-      const end = start + m[0].length;
-      const score = scoreCandidate(text, m[0], start, end);
-      if (score > 0) out.push(spanFinding('pii.phone', 'pii', score, start, end));
-    });
+    // Extensions ("x 12", "ext. 12") sit outside digit runs; a wide margin keeps them in view.
+    forEachMatchInRuns(
+      CANDIDATE,
+      text,
+      7,
+      (m) => {
+        const start = m.index;
+        const end = start + m[0].length;
+        const score = scoreCandidate(text, m[0], start, end);
+        if (score > 0) out.push(spanFinding('pii.phone', 'pii', score, start, end));
+      },
+      10,
+    );
     return out;
   },
 };

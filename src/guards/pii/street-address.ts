@@ -1,6 +1,8 @@
 import type { Finding } from '../../core/findings.js';
 import { forEachMatch, hasDigits } from '../text/chars.js';
+import { digitRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
+import { keywordGate } from '../text/lower.js';
 import type { Detector } from '../types.js';
 
 /**
@@ -17,21 +19,71 @@ const CITY_TAIL = `(?:,[ ]${W}(?:[ ]${W}){0,2}(?:,[ ][A-Z]{2})?(?:[ ]\\d{5}(?:-\
 
 const EN = new RegExp(
   `(?<![\\w])\\d{1,6}[A-Za-z]?[ ](?:[NSEW]\\.?[ ])?(?:${W}[ ]){1,3}${EN_SUFFIX}\\.?(?![\\p{L}])${UNIT}${CITY_TAIL}`,
-  'gu',
+  'uy',
 );
 const DE = new RegExp(
   `(?<![\\p{L}])[\\p{Lu}][\\p{L}\\-]{1,30}(?:straße|strasse|str\\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee)[ ]\\d{1,4}[a-z]?(?:,[ ]\\d{5}[ ]${W})?(?![\\p{L}\\d])`,
-  'gu',
+  'uy',
 );
 const FR = new RegExp(
   `(?<![\\w])\\d{1,4}(?:[ ]?bis|[ ]?ter)?,?[ ](?:rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours)[ ](?:(?:de|du|des|de[ ]la|d'|l')[ ]?)?${W}(?:[ ](?:de|du|des|la|le)?[ ]?${W}){0,3}(?:,[ ]\\d{5}[ ]${W})?`,
-  'gu',
+  'uy',
 );
 const ES = new RegExp(
   `(?<![\\p{L}])(?:Calle|C/|Avenida|Avda\\.|Av\\.|Plaza|Pza\\.|Paseo|Camino|Carrera|Ronda)[ ](?:(?:de|del|de[ ]la)[ ])?${W}(?:[ ](?:de[ ]|del[ ])?${W}){0,3},?[ ](?:n[ºo°][ ]?)?\\d{1,4}(?:,[ ]\\d{5}[ ]${W})?`,
   'gu',
 );
 const ZH = /\p{Script=Han}{2,12}(?:路|街|道|大道|巷|胡同)\d{1,5}号(?:\d{1,4}室)?/gu;
+
+const DE_SUFFIX = /(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee)$/;
+const hasSpanishStreetWord = keywordGate([
+  'calle',
+  'c/',
+  'avenida',
+  'avda',
+  'av.',
+  'plaza',
+  'pza',
+  'paseo',
+  'camino',
+  'carrera',
+  'ronda',
+]);
+
+function isWordChar(c: string | undefined): boolean {
+  return c !== undefined && /[\p{L}\-.]/u.test(c);
+}
+
+/**
+ * Every address form but the Spanish and Chinese ones has its house number next to the start: English and
+ * French put it first, German right after the street word. So the scan visits digit runs and tries sticky
+ * patterns there, instead of running each pattern over the whole text.
+ */
+function scanFromRuns(text: string, emit: (start: number, end: number) => void): void {
+  for (const run of digitRuns(text)) {
+    let at = run.start;
+    if (text[at] === '(' || text[at] === '+') at++;
+    for (const re of [EN, FR]) {
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (m !== null) {
+        emit(at, at + m[0].length);
+        break;
+      }
+    }
+    // German: "<Name>straße 5" — the street word ends one space before the number.
+    if (at > 2 && text[at - 1] === ' ') {
+      let k = at - 1;
+      while (k > 0 && at - 1 - k < 40 && isWordChar(text[k - 1])) k--;
+      const word = text.slice(k, at - 1);
+      if (DE_SUFFIX.test(word.toLowerCase())) {
+        DE.lastIndex = k;
+        const m = DE.exec(text);
+        if (m !== null) emit(k, k + m[0].length);
+      }
+    }
+  }
+}
 
 export const streetAddressDetector: Detector = {
   name: 'pii.street_address',
@@ -42,11 +94,13 @@ export const streetAddressDetector: Detector = {
   detect(text: string): Finding[] {
     if (!hasDigits(text, 1)) return [];
     const out: Finding[] = [];
-    for (const re of [EN, DE, FR, ES, ZH]) {
-      forEachMatch(re, text, (m) => {
-        out.push(spanFinding('pii.street_address', 'pii', 0.7, m.index, m.index + m[0].length));
-      });
-    }
+    const emit = (start: number, end: number): void => {
+      out.push(spanFinding('pii.street_address', 'pii', 0.7, start, end));
+    };
+    scanFromRuns(text, emit);
+    if (hasSpanishStreetWord(text)) forEachMatch(ES, text, (m) => emit(m.index, m.index + m[0].length));
+    if (text.includes('号')) forEachMatch(ZH, text, (m) => emit(m.index, m.index + m[0].length));
+    out.sort((x, y) => x.start! - y.start!);
     return out;
   },
 };

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/findings.js';
-import { forEachMatch, hasDigits } from '../text/chars.js';
+import { hasDigits } from '../text/chars.js';
 import { ContextWords } from '../text/context.js';
+import { forEachMatchInRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
 import type { Detector } from '../types.js';
 
@@ -51,7 +52,7 @@ export const usSsnDetector: Detector = {
   detect(text: string): Finding[] {
     if (!hasDigits(text, 9)) return [];
     const out: Finding[] = [];
-    forEachMatch(CANDIDATE, text, (m) => {
+    forEachMatchInRuns(CANDIDATE, text, 9, (m) => {
       const [raw, area, sep, group, serial] = m as unknown as [string, string, string, string, string];
       if (!ssnValid(area, group, serial)) return;
       const start = m.index;

@@ -2,8 +2,9 @@ import type { Finding } from '../../core/findings.js';
 import { forEachMatch } from '../text/chars.js';
 import { charClasses, shannonEntropy } from '../text/entropy.js';
 import { spanFinding } from '../text/finding.js';
+import { keywordGate } from '../text/lower.js';
 import type { Detector } from '../types.js';
-import { isPlaceholder, lowerOf } from './rule.js';
+import { isPlaceholder } from './rule.js';
 
 /**
  * Secrets with no known format, found by what surrounds them: an assignment to a name that says secret
@@ -28,9 +29,12 @@ const KEY_WORDS = [
   '密码',
 ];
 
-// name (bounded identifier containing a secret word) + optional quote + separator + optional quote + value.
+const hasKeyWord = keywordGate(KEY_WORDS);
+const hasHeaderWord = keywordGate(['bearer', 'basic ', 'token ']);
+
+// name (a secret word and the rest of its identifier; starting at the word keeps the scan cheap) + optional quote + separator + optional quote + value.
 const ASSIGNMENT =
-  /(?<name>[A-Za-z0-9_.-]{0,40}(?:passwd|password|passwort|kennwort|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.-]{0,30})['"]?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>['"`]?)(?<secret>[^\s'"`,;]{6,200})/gi;
+  /(?<name>(?:passwd|password|passwort|kennwort|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.-]{0,30})['"]?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>['"`]?)(?<secret>[^\s'"`,;]{6,200})/gi;
 // Natural-language forms: "the password is hunter22", "Passwort: …", "mot de passe : …", "密码：…".
 const SPOKEN =
   /(?<![\p{L}])(?:password|passwort|kennwort|mot de passe|contraseña|passphrase|pin|密码)(?:[ \t]{1,3}(?:is|ist|est|es|was|war|lautet)[ \t]{1,3}|[ \t]{0,3}[:：=][ \t]{0,3}|[ \t]{1,3})(?<secret>[A-Za-z0-9!#$%&*+?^~\p{L}][^\s'"`,;。，]{5,63})/giu;
@@ -66,15 +70,8 @@ export const genericSecretDetector: Detector = {
   description:
     'Passwords and high-entropy values assigned to secret-sounding names, and Authorization header credentials.',
   detect(text: string): Finding[] {
-    const lower = lowerOf(text);
-    let hit = false;
-    for (const k of KEY_WORDS) {
-      if (lower.includes(k)) {
-        hit = true;
-        break;
-      }
-    }
-    const header = lower.includes('bearer') || lower.includes('basic ') || lower.includes('token ');
+    const hit = hasKeyWord(text);
+    const header = hasHeaderWord(text);
     if (!hit && !header) return [];
     const out: Finding[] = [];
     const seen = new Set<number>();

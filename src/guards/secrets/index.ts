@@ -1,4 +1,6 @@
 import type { Finding } from '../../core/findings.js';
+import { KeywordIndex } from '../text/keyword-index.js';
+import { lowerOf } from '../text/lower.js';
 import { resolveOverlaps } from '../text/overlap.js';
 import type { DetectContext, Detector } from '../types.js';
 import { connectionUrlDetector } from './connection-url.js';
@@ -25,11 +27,13 @@ export const secretRules: readonly SecretRule[] = [
  * Every secrets detector, in evaluation order: structured formats first (private keys, JWTs, URLs), then the
  * prefix rules, then the context-only generic rule, which loses any overlap to a specific one.
  */
+const keywordIndex = new KeywordIndex(secretRules.map((r) => r.keywords));
+
 export const secretsDetectors: readonly Detector[] = [
   privateKeyDetector,
   jwtDetector,
   connectionUrlDetector,
-  ...secretRules.map(ruleDetector),
+  ...secretRules.map((r, i) => ruleDetector(r, (text) => keywordIndex.hits(lowerOf(text))[i] === 1)),
   genericSecretDetector,
 ];
 

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/findings.js';
 import { forEachMatch } from '../text/chars.js';
 import { shannonEntropy } from '../text/entropy.js';
 import { spanFinding } from '../text/finding.js';
+import { lowerOf } from '../text/lower.js';
 import type { Detector } from '../types.js';
 
 /**
@@ -29,16 +30,7 @@ export interface SecretRule {
   readonly allowRepeats?: boolean;
 }
 
-/** Lowercasing is shared by all rules of one scan: the last text and its lowercase form are remembered. */
-let lastText = '';
-let lastLower = '';
-export function lowerOf(text: string): string {
-  if (text !== lastText) {
-    lastText = text;
-    lastLower = text.toLowerCase();
-  }
-  return lastLower;
-}
+export { lowerOf } from '../text/lower.js';
 
 /**
  * Placeholders and documentation samples: AWS's documented `…EXAMPLE` keys, "xxxx" masks, "<your-key>",
@@ -54,26 +46,29 @@ export function isPlaceholder(secret: string): boolean {
   return /0123456789|abcdefghij|1234567890/i.test(secret);
 }
 
-export function ruleDetector(rule: SecretRule): Detector {
+/**
+ * `gate(text)` says whether one of the rule's keywords occurs in the text; the secrets index passes one backed
+ * by a shared KeywordIndex. Without it the keywords are checked one by one.
+ */
+export function ruleDetector(rule: SecretRule, gate?: (text: string) => boolean): Detector {
   const name = `secret.${rule.id}`;
   const score = rule.score ?? 0.9;
   const minEntropy = rule.minEntropy ?? 3;
   const { keywords, pattern, validate } = rule;
+  const hasKeyword =
+    gate ??
+    ((text: string): boolean => {
+      const lower = lowerOf(text);
+      for (const k of keywords) if (lower.includes(k)) return true;
+      return false;
+    });
   return {
     name,
     category: 'secret',
     defaultAction: rule.defaultAction ?? 'redact',
     description: rule.description,
     detect(text: string): Finding[] {
-      const lower = lowerOf(text);
-      let hit = false;
-      for (const k of keywords) {
-        if (lower.includes(k)) {
-          hit = true;
-          break;
-        }
-      }
-      if (!hit) return [];
+      if (!hasKeyword(text)) return [];
       const out: Finding[] = [];
       forEachMatch(pattern, text, (m) => {
         const g = m.groups;

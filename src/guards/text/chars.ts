@@ -18,14 +18,24 @@ export function digitsOnly(s: string): string {
   return out;
 }
 
-/** True when text contains at least `n` ASCII digits; a cheap prefilter for numeric detectors. */
+let countedText = '';
+let counted = 0;
+
+/**
+ * True when text contains at least `n` ASCII digits; a cheap prefilter for numeric detectors. The count is
+ * remembered for the last text, since every numeric detector asks about the same one.
+ */
 export function hasDigits(text: string, n: number): boolean {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57 && ++count >= n) return true;
+  if (text !== countedText) {
+    let count = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) count++;
+    }
+    countedText = text;
+    counted = count;
   }
-  return false;
+  return counted >= n;
 }
 
 /** Runs a global regex over text and calls `each` with every match. Resets lastIndex first. */

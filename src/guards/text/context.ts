@@ -15,11 +15,14 @@ export class ContextWords {
   private readonly re: RegExp;
 
   constructor(words: readonly string[]) {
-    const alts = words.map((w) => {
-      const esc = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return /^[\p{L}\p{N}]/u.test(w) && !/^\p{Script=Han}/u.test(w) ? `(?<![\\p{L}\\p{N}])${esc}` : esc;
-    });
-    this.re = new RegExp(alts.join('|'), 'iu');
+    const esc = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // One boundary lookbehind for all Latin words (not one per alternative): the regex runs per candidate.
+    const bounded = words.filter((w) => /^[\p{L}\p{N}]/u.test(w) && !/^\p{Script=Han}/u.test(w)).map(esc);
+    const free = words.filter((w) => !/^[\p{L}\p{N}]/u.test(w) || /^\p{Script=Han}/u.test(w)).map(esc);
+    const parts: string[] = [];
+    if (bounded.length > 0) parts.push(`(?<![\\p{L}\\p{N}])(?:${bounded.join('|')})`);
+    if (free.length > 0) parts.push(`(?:${free.join('|')})`);
+    this.re = new RegExp(parts.join('|'), 'iu');
   }
 
   /** True when a word occurs in text[from, to). */

@@ -24,6 +24,7 @@ export const frNirDetector = patternDetector({
   description: 'French social security numbers (NIR) with a valid key.',
   pattern: /(?<![\dA-Za-z])[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![\dA-Za-z])/g,
   minDigits: 13,
+  inDigitRuns: false,
   validate: (m) => frNirValid(m[0].replace(/ /g, '')),
   context: [
     'sécurité sociale',

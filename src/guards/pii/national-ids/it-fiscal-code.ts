@@ -27,9 +27,10 @@ export function itFiscalCodeValid(cf: string): boolean {
 export const itFiscalCodeDetector = patternDetector({
   name: 'pii.it_fiscal_code',
   description: 'Italian fiscal codes (codice fiscale) with a valid check character.',
-  pattern:
-    /(?<![A-Za-z0-9])[A-Za-z]{6}[\dLMNP-V]{2}[ABCDEHLMPRSTabcdehlmprst][\dLMNP-V]{2}[A-Za-z][\dLMNP-V]{3}[A-Za-z](?![A-Za-z0-9])/g,
+  // Upper case only: it is how the code is printed, and it keeps the scan off ordinary lowercase words.
+  pattern: /(?<![A-Za-z0-9])[A-Z]{6}[\dLMNP-V]{2}[ABCDEHLMPRST][\dLMNP-V]{2}[A-Z][\dLMNP-V]{3}[A-Z](?![A-Za-z0-9])/g,
   minDigits: 2,
+  inDigitRuns: false,
   validate: (m) => itFiscalCodeValid(m[0]),
   context: ['codice fiscale', 'cod. fisc', 'c.f.', 'cf', 'fiscal code', 'tax code'],
   requireContext: false,

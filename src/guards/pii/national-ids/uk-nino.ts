@@ -16,6 +16,7 @@ export const ukNinoDetector = patternDetector({
   description: 'UK National Insurance numbers with valid prefix letters and suffix.',
   pattern: /(?<![A-Za-z0-9])([A-Za-z]{2})( ?)(\d{2})\2(\d{2})\2(\d{2})\2([A-Da-d])(?![A-Za-z0-9])/g,
   minDigits: 6,
+  inDigitRuns: false,
   validate: (m) => ukNinoValid(m[0].replace(/ /g, '').toUpperCase()) && m[0] === m[0].toUpperCase(),
   context: ['national insurance', 'nino', 'ni number', 'ni no', 'nin', 'insurance number', 'hmrc'],
   requireContext: false,
