@@ -49,6 +49,11 @@ const injectionSchema = z
     threshold: threshold.optional(),
     /** Texts with role `tool` (documents, tool results): indirect injection. */
     indirect_action: action.default('log'),
+    /**
+     * Injection in system texts; defaults to `action`. The client writes the system prompt too, so logging
+     * there lets a jailbreak move out of the user turn; `log` suits tenants whose apps are trusted.
+     */
+    system_action: action.optional(),
     indirect_threshold: threshold.optional(),
   })
   .strict();
@@ -57,6 +62,7 @@ const injectionOverride = z
     action: action.optional(),
     threshold: threshold.optional(),
     indirect_action: action.optional(),
+    system_action: action.optional(),
     indirect_threshold: threshold.optional(),
   })
   .strict();

@@ -157,6 +157,10 @@ function compileOne(
     pii: freezeRule(cfg.pii.action, cfg.pii.threshold),
     secret: freezeRule(cfg.secret.action, cfg.secret.threshold),
     injectionDirect: freezeRule(noRedact(inject.action), inject.threshold ?? STRUCTURAL_THRESHOLD),
+    injectionSystem: freezeRule(
+      noRedact(inject.system_action ?? inject.action),
+      inject.threshold ?? STRUCTURAL_THRESHOLD,
+    ),
     injectionIndirect: freezeRule(
       noRedact(inject.indirect_action),
       inject.indirect_threshold ?? inject.threshold ?? STRUCTURAL_THRESHOLD,
@@ -164,6 +168,7 @@ function compileOne(
     // The published thresholds are calibrated on the classifier's score only; the structural detectors'
     // scores are fixed per pattern and judged against the plain category threshold.
     classifierDirect: freezeRule(noRedact(inject.action), inject.threshold ?? inj.direct),
+    classifierSystem: freezeRule(noRedact(inject.system_action ?? inject.action), inject.threshold ?? inj.direct),
     classifierIndirect: freezeRule(
       noRedact(inject.indirect_action),
       inject.indirect_threshold ?? inject.threshold ?? inj.indirect,
@@ -182,9 +187,11 @@ function compileOne(
         return category.secret;
       case 'injection':
         if (detector === INJECTION_CLASSIFIER) {
-          return role === 'tool' ? category.classifierIndirect : category.classifierDirect;
+          if (role === 'tool') return category.classifierIndirect;
+          return role === 'system' ? category.classifierSystem : category.classifierDirect;
         }
-        return role === 'tool' ? category.injectionIndirect : category.injectionDirect;
+        if (role === 'tool') return category.injectionIndirect;
+        return role === 'system' ? category.injectionSystem : category.injectionDirect;
       case 'canary':
         return category.canary;
       default:
@@ -202,7 +209,7 @@ function compileOne(
     // Only a weak declaration lowers the category's action; `redact`/`block` declarations leave the operator's choice.
     const capped = declared === undefined ? catRule.action : weaker(catRule.action, DECLARED[declared]);
     if (over === undefined && capped === catRule.action) return catRule;
-    const key = `${detector}\u0000${cat}\u0000${role === 'tool' ? 't' : 'd'}\u0000${declared ?? ''}`;
+    const key = `${detector}\u0000${cat}\u0000${role === 'tool' || role === 'system' ? role : 'd'}\u0000${declared ?? ''}`;
     let rule = resolved.get(key);
     if (rule === undefined) {
       const a = over?.action ?? capped;

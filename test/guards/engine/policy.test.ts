@@ -35,6 +35,20 @@ describe('guards config', () => {
     expect(p.ruleFor('injection.x', 'injection', 'assistant').threshold).toBe(0.5);
   });
 
+  it('judges injection in system texts like direct injection unless system_action says otherwise', () => {
+    const def = compilePolicy({}, opts).base;
+    expect(def.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'block', threshold: 0.6 });
+    const trusted = compilePolicy(
+      { injection: { system_action: 'log' }, detectors: { 'injection.role_markers': { threshold: 0.3 } } },
+      opts,
+    ).base;
+    expect(trusted.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'log', threshold: 0.6 });
+    expect(trusted.ruleFor('injection.classifier', 'injection', 'user').action).toBe('block');
+    expect(trusted.ruleFor('injection.role_markers', 'injection', 'system')).toEqual({ action: 'log', threshold: 0.3 });
+    expect(trusted.ruleFor('injection.role_markers', 'injection', 'user')).toEqual({ action: 'block', threshold: 0.3 });
+    expect(trusted.ruleFor('injection.role_markers', 'injection', 'tool')).toEqual({ action: 'log', threshold: 0.3 });
+  });
+
   it('an explicit injection threshold applies to every injection detector, classifier included', () => {
     const p = compilePolicy({ injection: { threshold: 0.7 } }, opts).base;
     expect(p.ruleFor('injection.classifier', 'injection', 'user').threshold).toBe(0.7);
