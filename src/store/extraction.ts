@@ -134,15 +134,13 @@ export async function setAccountState(
     .insertInto('extraction_accounts')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('account')
-        .doUpdateSet({
-          tenant: row.tenant,
-          status: row.status,
-          note: row.note,
-          updated_by: row.updated_by,
-          updated_at: now,
-        }),
+      oc.column('account').doUpdateSet({
+        tenant: row.tenant,
+        status: row.status,
+        note: row.note,
+        updated_by: row.updated_by,
+        updated_at: now,
+      }),
     )
     .execute();
 }

@@ -50,7 +50,7 @@ const COT_STRONG = [
 /** The zero-shot CoT trigger of evaluation harnesses and students: weak evidence on its own. */
 const COT_WEAK = ['let s think step by step', 'step by step'];
 
-/** Asks for as much output as possible. */
+/** Asks for as much output as possible. (A number in a phrase matches any number: `0` tokenizes as `#`.) */
 const OUTPUT_MAX = [
   'as detailed as possible',
   'as long as possible',
@@ -61,7 +61,7 @@ const OUTPUT_MAX = [
   'thorough',
   'thoroughly',
   'elaborate on',
-  'at least # words',
+  'at least 0 words',
   'do not truncate',
   'don t truncate',
   'do not omit',
