@@ -22,6 +22,21 @@ export interface InspectResult {
   blocking?: Finding;
 }
 
+/**
+ * A detector threw. The guards fail closed: the text is not judged, so it must not pass. Carries the
+ * detector's name (safe to show) and the original error as `cause` (for the log only: it may quote text).
+ */
+export class DetectorError extends Error {
+  override readonly name = 'DetectorError';
+  readonly code = 'PCX_DETECTOR_FAILED';
+  constructor(
+    readonly detector: string,
+    cause: unknown,
+  ) {
+    super(`guard detector ${detector} failed`, { cause });
+  }
+}
+
 const RANK: Record<TextAction, number> = { allow: 0, log: 1, redact: 2, block: 3 };
 
 interface Judged {
@@ -120,9 +135,13 @@ function detect(text: string, role: TextRole, policy: GuardPolicy): readonly Det
   const out: DetectedFinding[] = [];
   const ctx = { role };
   for (const detector of policy.detectors) {
-    for (const raw of detector.detect(text, ctx)) {
-      out.push({ finding: sanitize(raw, text.length), declared: detector.defaultAction });
+    let found: Finding[];
+    try {
+      found = detector.detect(text, ctx);
+    } catch (err) {
+      throw new DetectorError(detector.name, err);
     }
+    for (const raw of found) out.push({ finding: sanitize(raw, text.length), declared: detector.defaultAction });
   }
   if (key !== undefined) policy.cache!.set(key, out);
   return out;

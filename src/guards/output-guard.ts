@@ -1,8 +1,9 @@
 import type { ResponseFilter } from '../core/exchange.js';
 import type { Action, Finding } from '../core/findings.js';
-import type { FindingAction } from './engine.js';
+import { DetectorError, type FindingAction } from './engine.js';
 import { createOutputScanFilter } from './output-scanner.js';
 import type { GuardPolicy } from './policy.js';
+import { detectorFailed } from './report.js';
 import type { Detector } from './types.js';
 
 export const OUTPUT_GUARD_FILTER_NAME = 'guards.output';
@@ -44,7 +45,14 @@ export function createOutputGuardFilter(
     detect(text) {
       const out: Finding[] = [];
       for (const d of detectors) {
-        for (const f of d.detect(text, ASSISTANT)) {
+        let found: Finding[];
+        try {
+          found = d.detect(text, ASSISTANT);
+        } catch (err) {
+          // Fail closed: an answer that cannot be inspected is ended, not passed on unchecked.
+          throw detectorFailed(new DetectorError(d.name, err));
+        }
+        for (const f of found) {
           declared.set(f, d.defaultAction);
           out.push(f);
         }

@@ -1,7 +1,7 @@
 import { PortcullisError } from '../core/errors.js';
 import type { Exchange } from '../core/exchange.js';
 import type { Decision, Finding } from '../core/findings.js';
-import type { FindingAction } from './engine.js';
+import type { DetectorError, FindingAction } from './engine.js';
 
 export const FINDINGS_HEADER = 'x-portcullis-findings';
 
@@ -76,6 +76,14 @@ export class DecisionTally {
 
 function score2(score: number): string {
   return score.toFixed(2);
+}
+
+/** A detector failed: the gateway answers 500 naming the detector, never the text (fail closed). */
+export function detectorFailed(err: DetectorError): PortcullisError {
+  return new PortcullisError('PCX_INTERNAL', `${err.message}: the request could not be inspected`, {
+    details: { detector: err.detector },
+    cause: err,
+  });
 }
 
 /** The request was refused: findings and header are already recorded, so the error response carries them. */

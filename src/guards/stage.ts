@@ -3,13 +3,14 @@ import type { Finding } from '../core/findings.js';
 import type { Stage } from '../core/stage.js';
 import { createCanaryFilter } from './canary/filter.js';
 import { canaryInstruction, generateCanaryToken } from './canary/token.js';
-import { inspectText } from './engine.js';
+import { DetectorError, type InspectResult, inspectText } from './engine.js';
 import { createOutputGuardFilter } from './output-guard.js';
 import type { GuardPolicy, Policy } from './policy.js';
 import { PlaceholderTable } from './redaction/placeholders.js';
 import { createRestoreFilter, RESTORE_FILTER_NAME } from './redaction/restore.js';
-import { contentBlocked, DecisionTally, responseReporter, updateFindingsHeader } from './report.js';
+import { contentBlocked, DecisionTally, detectorFailed, responseReporter, updateFindingsHeader } from './report.js';
 import { collectSlots } from './slots.js';
+import type { TextRole } from './types.js';
 
 export const REQUEST_STAGE = 'inspect_request';
 export const RESPONSE_STAGE = 'inspect_response';
@@ -29,7 +30,7 @@ export function createInspectRequestStage(policy: Policy): Stage {
     const tally = new DecisionTally(ex, REQUEST_STAGE);
     let blocking: Finding | undefined;
     for (const slot of slots) {
-      const r = inspectText(slot.text, slot.role, p, table);
+      const r = inspectSlot(slot.text, slot.role, p, table);
       r.findings.forEach((finding, i) => {
         const f: Finding = { ...finding, where: slot.where };
         ex.findings.push(f);
@@ -44,6 +45,15 @@ export function createInspectRequestStage(policy: Policy): Stage {
     if (table.size > 0) ex.responseFilters.push(createRestoreFilter(table.mapping));
     await next();
   };
+}
+
+function inspectSlot(text: string, role: TextRole, p: GuardPolicy, table: PlaceholderTable): InspectResult {
+  try {
+    return inspectText(text, role, p, table);
+  } catch (err) {
+    if (err instanceof DetectorError) throw detectorFailed(err);
+    throw err;
+  }
 }
 
 /** Plants a fresh canary at the end of the system prompt and watches the answer for it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PortcullisError } from '../../../src/core/errors.js';
 import type { ExchangeRequest } from '../../../src/core/exchange.js';
 import { compose } from '../../../src/core/stage.js';
+import { createOutputGuardFilter } from '../../../src/guards/output-guard.js';
 import { compilePolicy } from '../../../src/guards/policy.js';
 import { createInspectRequestStage } from '../../../src/guards/stage.js';
 import { runFilters, testDetectors } from '../engine/doubles.js';
@@ -207,5 +208,34 @@ describe('inspect request stage', () => {
     ]);
     expect(chat!.messages[0]!.content[2]).toEqual({ type: 'text', text: 'who is [EMAIL_1]?' });
     expect(ex.findings.map((f) => f.where)).toEqual(['request.messages.0.content.2']);
+  });
+});
+
+describe('a failing detector', () => {
+  const broken = {
+    name: 'pii.broken',
+    category: 'pii' as const,
+    defaultAction: 'redact' as const,
+    description: 'throws',
+    detect(): never {
+      throw new Error('model file missing for text "jane@example.com"');
+    },
+  };
+
+  it('fails the request closed with PCX_INTERNAL naming the detector, not the text', async () => {
+    const p = compilePolicy({ canary: { action: 'off' } }, { detectors: [broken] });
+    const { error, seen } = await run(chatRequest([user('hello jane@example.com')]), p);
+    expect(seen.request).toBeUndefined();
+    const e = error as PortcullisError;
+    expect(e).toBeInstanceOf(PortcullisError);
+    expect(e.code).toBe('PCX_INTERNAL');
+    expect(e.details).toEqual({ detector: 'pii.broken' });
+    expect(e.message).toBe('guard detector pii.broken failed: the request could not be inspected');
+  });
+
+  it('ends an answer it cannot inspect', () => {
+    const p = compilePolicy({}, { detectors: [broken] }).base;
+    const filter = createOutputGuardFilter(p, () => {})!;
+    expect(() => filter.push('text', 'x'.repeat(1000))).toThrow(PortcullisError);
   });
 });
