@@ -20,7 +20,7 @@ import {
   transportError,
   type UpstreamIdentity,
 } from './upstream-errors.js';
-import { renderUpstreamChatRequest } from './upstream-request.js';
+import { renderUpstreamChatRequest, tokenCapFieldFor } from './upstream-request.js';
 import { ChatChunkDecoder, parseUpstreamCompletion } from './upstream-response.js';
 
 /** Largest successful JSON answer read into memory; a hostile upstream cannot make us buffer more. */
@@ -52,6 +52,7 @@ export function createOpenAIAdapter(provider: ProviderConfig, env: NodeJS.Proces
     timeoutMs: provider.timeout_ms,
     redact: makeRedactor(key),
   };
+  const capField = tokenCapFieldFor(provider.base_url, provider.azure_api_version !== undefined);
   const pool = new Pool(base.origin, {
     connect: { timeout: provider.connect_timeout_ms },
     keepAliveTimeout: KEEP_ALIVE_MS,
@@ -211,7 +212,7 @@ export function createOpenAIAdapter(provider: ProviderConfig, env: NodeJS.Proces
     type: 'openai',
 
     async chat(req: ChatRequest, target: Target, opts: CallOptions): Promise<ChatResponse> {
-      const body = renderUpstreamChatRequest({ ...req, stream: false }, target.upstreamModel);
+      const body = renderUpstreamChatRequest({ ...req, stream: false }, target.upstreamModel, capField);
       const c = await call(pathFor('chat/completions', target.upstreamModel), body, opts, false);
       await failIfNotOk(c, opts);
       const json = await readJson(c, opts);
@@ -219,7 +220,7 @@ export function createOpenAIAdapter(provider: ProviderConfig, env: NodeJS.Proces
     },
 
     async stream(req: ChatRequest, target: Target, opts: CallOptions): Promise<AsyncIterable<StreamEvent>> {
-      const body = renderUpstreamChatRequest({ ...req, stream: true }, target.upstreamModel);
+      const body = renderUpstreamChatRequest({ ...req, stream: true }, target.upstreamModel, capField);
       const c = await call(pathFor('chat/completions', target.upstreamModel), body, opts, true);
       await failIfNotOk(c, opts);
       const type = String(header(c.headers, 'content-type') ?? '');

@@ -12,5 +12,5 @@ export { parseResponsesRequest } from './responses-request.js';
 export { type ResponsesRenderOptions, renderResponse } from './responses-response.js';
 export { createResponsesStreamRenderer, type ResponsesStreamOptions } from './responses-stream.js';
 export { MAX_UPSTREAM_MESSAGE, upstreamMessage } from './upstream-errors.js';
-export { renderUpstreamChatRequest } from './upstream-request.js';
+export { renderUpstreamChatRequest, type TokenCapField, tokenCapFieldFor } from './upstream-request.js';
 export { ChatChunkDecoder, fromOpenAIFinish, parseUpstreamCompletion } from './upstream-response.js';

@@ -57,7 +57,25 @@ function toolChoiceOut(c: ToolChoice): unknown {
 }
 
 /** The Chat Completions body sent upstream. `upstreamModel` replaces the public name. */
-export function renderUpstreamChatRequest(req: ChatRequest, upstreamModel: string): Record<string, unknown> {
+/**
+ * Which body field carries the token cap. OpenAI's reasoning models refuse `max_tokens`; many
+ * compatible servers (Ollama, llama.cpp, older vLLM) know only `max_tokens` and silently ignore the
+ * other, which would leave the cap the extraction defence set unenforced.
+ */
+export type TokenCapField = 'max_tokens' | 'max_completion_tokens';
+
+/** `max_completion_tokens` for OpenAI itself and Azure OpenAI, `max_tokens` for everything else. */
+export function tokenCapFieldFor(baseUrl: string, azure: boolean): TokenCapField {
+  if (azure) return 'max_completion_tokens';
+  const host = new URL(baseUrl).hostname.toLowerCase();
+  return host === 'api.openai.com' || host.endsWith('.openai.azure.com') ? 'max_completion_tokens' : 'max_tokens';
+}
+
+export function renderUpstreamChatRequest(
+  req: ChatRequest,
+  upstreamModel: string,
+  capField: TokenCapField = 'max_completion_tokens',
+): Record<string, unknown> {
   const body: Record<string, unknown> = req.extraDialect === 'openai' ? { ...req.extra } : {};
   const messages: unknown[] = [];
   for (const s of req.system) messages.push({ role: 'system', content: s });
@@ -74,11 +92,10 @@ export function renderUpstreamChatRequest(req: ChatRequest, upstreamModel: strin
     }));
   }
   if (req.toolChoice !== undefined) body.tool_choice = toolChoiceOut(req.toolChoice);
-  // `max_completion_tokens` is the current name; OpenAI's reasoning models refuse `max_tokens`.
-  if (req.maxTokens !== undefined) {
-    body.max_completion_tokens = req.maxTokens;
-    delete body.max_tokens;
-  }
+  // Neither name may come from extra: the cap is the canonical one, in exactly one field.
+  delete body.max_tokens;
+  delete body.max_completion_tokens;
+  if (req.maxTokens !== undefined) body[capField] = req.maxTokens;
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.stop !== undefined && req.stop.length > 0) body.stop = req.stop;

@@ -108,7 +108,8 @@ describe('OpenAI adapter, non-streamed', () => {
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'hello there upstream' },
       ],
-      max_completion_tokens: 50,
+      // a compatible server at 127.0.0.1 gets the cap in the field every such server knows
+      max_tokens: 50,
       temperature: 0.2,
       stream: false,
     });

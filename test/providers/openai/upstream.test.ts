@@ -6,6 +6,7 @@ import {
   parseChatCompletionsRequest,
   parseUpstreamCompletion,
   renderUpstreamChatRequest,
+  tokenCapFieldFor,
   upstreamMessage,
 } from '../../../src/providers/openai/index.js';
 
@@ -95,6 +96,24 @@ describe('renderUpstreamChatRequest', () => {
     };
     const body = renderUpstreamChatRequest(parseChatCompletionsRequest(client), 'up');
     expect(body).toEqual({ ...client, model: 'up', stream: false });
+  });
+
+  it('puts the cap in exactly one field, the one the upstream honours', () => {
+    const r = req({
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }],
+      maxTokens: 10,
+      extra: { max_completion_tokens: 9999 },
+    });
+    const body = renderUpstreamChatRequest(r, 'up', 'max_tokens');
+    expect(body.max_tokens).toBe(10);
+    expect('max_completion_tokens' in body).toBe(false);
+    const uncapped = renderUpstreamChatRequest({ ...r, maxTokens: undefined }, 'up', 'max_tokens');
+    expect('max_completion_tokens' in uncapped || 'max_tokens' in uncapped).toBe(false);
+    expect(tokenCapFieldFor('https://api.openai.com/v1', false)).toBe('max_completion_tokens');
+    expect(tokenCapFieldFor('https://my-res.openai.azure.com', false)).toBe('max_completion_tokens');
+    expect(tokenCapFieldFor('https://gateway.example.com', true)).toBe('max_completion_tokens');
+    expect(tokenCapFieldFor('http://127.0.0.1:11434/v1', false)).toBe('max_tokens');
+    expect(tokenCapFieldFor('https://api.openai.com.evil.example/v1', false)).toBe('max_tokens');
   });
 
   it("refuses to send another dialect's opaque part to an OpenAI upstream", () => {
