@@ -13,6 +13,7 @@ export function canonicalJson(value: unknown): string {
   return encode(value, 0);
 }
 
+// Written as plain loops: this runs once per recorded exchange on the request path.
 function encode(value: unknown, depth: number): string {
   if (depth > MAX_DEPTH) throw new AuditError('AUDIT_ENTRY_INVALID', 'entry is nested too deeply');
   switch (typeof value) {
@@ -25,12 +26,26 @@ function encode(value: unknown, depth: number): string {
       return JSON.stringify(value);
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map((v) => encode(v === undefined ? null : v, depth + 1)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i];
+          out += (i === 0 ? '' : ',') + encode(v === undefined ? null : v, depth + 1);
+        }
+        return `${out}]`;
+      }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(obj[k], depth + 1)}`).join(',')}}`;
+      // Default sort compares UTF-16 code units, which is RFC 8785's order.
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${encode(v, depth + 1)}`;
+        first = false;
+      }
+      return `${out}}`;
     }
     default:
       throw new AuditError('AUDIT_ENTRY_INVALID', `a ${typeof value} cannot be part of an entry`);

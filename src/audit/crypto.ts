@@ -154,11 +154,12 @@ function contentAad(kid: string, requestId: string): Buffer {
 
 export function sealContent(key: DataKey, requestId: string, plaintext: string): SealedContent {
   const sealed = gcmSeal(key.key, Buffer.from(plaintext, 'utf8'), contentAad(key.id, requestId));
+  // Keys in canonical order (see record.ts encodeExchangeEntry).
   return {
     alg: 'A256GCM',
-    kid: key.id,
-    iv: sealed.subarray(0, IV_SIZE).toString('base64'),
     ct: sealed.subarray(IV_SIZE).toString('base64'),
+    iv: sealed.subarray(0, IV_SIZE).toString('base64'),
+    kid: key.id,
   };
 }
 

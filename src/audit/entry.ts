@@ -68,7 +68,7 @@ export interface ExchangeEntry extends EntryBase {
   latency_ms: number;
   findings: EntryFinding[];
   decisions: EntryDecision[];
-  content?: SealedContent;
+  content?: SealedContent | undefined;
 }
 
 export interface EventEntry extends EntryBase {

@@ -38,8 +38,8 @@ import { AuditError, VerificationError } from './errors.js';
 import { auditPaths, loadAuditKek, loadSigner } from './files.js';
 import { Journal } from './journal.js';
 import { KeyRing } from './keyring.js';
-import { consistencyProof, EMPTY_ROOT, hashLeaf, inclusionProof } from './merkle.js';
-import { contentOf, exchangeEntry, subjectOf } from './record.js';
+import { consistencyProof, EMPTY_ROOT, hashLeaf, hashLeafText, inclusionProof } from './merkle.js';
+import { contentOf, encodeExchangeEntry, exchangeEntry, subjectOf } from './record.js';
 import type { VerifyReport } from './verify.js';
 import { verifyDatabase } from './verify-db.js';
 
@@ -213,10 +213,9 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
     if (journal.pending > 0) schedule(config.batch_interval_ms);
   };
 
-  const append = (entry: AuditEntry): void => {
+  const append = (entry: AuditEntry, json = canonicalJson(entry)): void => {
     if (closed) throw new AuditError('AUDIT_CLOSED', 'the audit log is closed');
-    const json = canonicalJson(entry);
-    const meta = JSON.stringify([`${instance}-${counter++}`, entry.time, entry.tenant ?? null, entry.type]);
+    const meta = JSON.stringify([instance, counter++, entry.time, entry.tenant ?? null, entry.type]);
     journal.append(`${RECORD_ENTRY}${meta}\n${json}`);
     schedule(config.batch_interval_ms);
   };
@@ -273,7 +272,7 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
         const key = keyring.keyFor(entry.tenant ?? '', subject === undefined ? null : subjectRef(subject), t);
         entry.content = sealContent(key, entry.request_id, plaintext);
       }
-      append(entry);
+      append(entry, encodeExchangeEntry(entry));
     },
 
     recordEvent(event) {
@@ -441,7 +440,7 @@ function extendTree(head: AuditHead, fresh: readonly AuditRowIn[]) {
   const hashes: Buffer[] = [];
   for (const row of fresh) {
     const leaf = leafText(row.entryJson, range.size);
-    const h = hashLeaf(Buffer.from(leaf, 'utf8'));
+    const h = hashLeafText(leaf);
     range.append(h);
     leaves.push(leaf);
     hashes.push(h);
@@ -481,8 +480,14 @@ function parseRecords(records: readonly string[]): { keys: AuditKeyRow[]; rows: 
       });
     } else if (r.startsWith(RECORD_ENTRY)) {
       const nl = r.indexOf('\n');
-      const [uid, time, tenant, type] = JSON.parse(r.slice(1, nl)) as [string, number, string | null, string];
-      rows.push({ uid, timeMs: time, tenant, type, entryJson: r.slice(nl + 1) });
+      const [source, counter, time, tenant, type] = JSON.parse(r.slice(1, nl)) as [
+        string,
+        number,
+        number,
+        string | null,
+        string,
+      ];
+      rows.push({ source, counter, timeMs: time, tenant, type, entryJson: r.slice(nl + 1) });
     } else {
       throw new AuditError('AUDIT_JOURNAL_CORRUPT', 'unknown journal record');
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { VerificationError } from './errors.js';
 
 /**
@@ -12,20 +12,42 @@ export const LEAF_HASH_PREFIX = 0x00;
 export const NODE_HASH_PREFIX = 0x01;
 export const HASH_SIZE = 32;
 
-const LEAF_PREFIX = Buffer.from([LEAF_HASH_PREFIX]);
 const NODE_PREFIX = Buffer.from([NODE_HASH_PREFIX]);
 
 /** RFC 9162 §2.1.1: the hash of an empty tree is the hash of the empty string. */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
+/** One-shot hashing over a reused buffer: the log hashes every leaf twice (append, verify). */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 /** MTH({d(0)}) = HASH(0x00 || d(0)). */
 export function hashLeaf(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  if (leaf.length + 1 > scratch.length) scratch = Buffer.allocUnsafe(leaf.length * 2 + 1);
+  scratch[0] = LEAF_HASH_PREFIX;
+  scratch.set(leaf, 1);
+  return hash('sha256', scratch.subarray(0, leaf.length + 1), 'buffer') as unknown as Buffer;
 }
+
+/** hashLeaf of a string's UTF-8 bytes, without an intermediate buffer. */
+export function hashLeafText(leaf: string): Buffer {
+  const max = leaf.length * 3 + 1;
+  if (max > scratch.length) scratch = Buffer.allocUnsafe(max * 2);
+  scratch[0] = LEAF_HASH_PREFIX;
+  const n = scratch.write(leaf, 1, 'utf8');
+  return hash('sha256', scratch.subarray(0, n + 1), 'buffer') as unknown as Buffer;
+}
+
+const nodeScratch = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
 
 /** HASH(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  nodeScratch[0] = NODE_HASH_PREFIX;
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeScratch, 'buffer') as unknown as Buffer;
 }
 
 /** The largest power of two strictly smaller than n (n > 1): the split point k of §2.1.1. */

@@ -2,7 +2,7 @@ import { type Checkpoint, verifyCheckpoint } from './checkpoint.js';
 import { CompactRange } from './compact-range.js';
 import { leafIndex } from './entry.js';
 import { VerificationError } from './errors.js';
-import { hashLeaf } from './merkle.js';
+import { hashLeafText } from './merkle.js';
 import type { NoteVerifier } from './note-keys.js';
 
 /**
@@ -102,7 +102,7 @@ export async function verifyLog(rows: AsyncIterable<readonly VerifyRow[]>, opts:
           n,
         );
       }
-      const h = hashLeaf(Buffer.from(row.leaf, 'utf8'));
+      const h = hashLeafText(row.leaf);
       if (row.leafHash && !h.equals(row.leafHash)) {
         throw new VerificationError(
           'ENTRY_INVALID',

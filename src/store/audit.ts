@@ -13,8 +13,13 @@ export const AUDIT_APPEND_LOCK = 0x50434155;
 
 type Db = Kysely<Database>;
 
+/** Rows per INSERT: 6 parameters each, under PostgreSQL's 65,535-parameter limit. */
+const INSERT_CHUNK = 1000;
+
 export interface AuditRowIn {
-  uid: string;
+  /** The journal the record came from, and its position there (increasing). */
+  source: string;
+  counter: number;
   timeMs: number;
   tenant: string | null;
   type: string;
@@ -72,8 +77,8 @@ export async function readAuditHead(db: Db): Promise<AuditHead> {
 }
 
 /**
- * Appends a batch in one transaction under the append lock. Rows whose uid is already stored (a journal
- * replayed twice, or replayed by two processes) are skipped. `plan` receives the current head and the
+ * Appends a batch in one transaction under the append lock. Records a journal already committed (a
+ * journal replayed twice, or by two processes) are skipped. `plan` receives the current head and the
  * rows to append and returns their leaves, hashes and the new head.
  */
 export async function appendAuditBatch(
@@ -85,31 +90,44 @@ export async function appendAuditBatch(
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
     if (keys.length > 0) await insertAuditKeys(trx, keys);
-    const uids = rows.map((r) => r.uid);
-    const seen = new Set<string>();
-    if (uids.length > 0) {
-      const dup = await sql<{ uid: string }>`select uid from audit_entries where uid = any(${uids}::text[])`.execute(
-        trx,
-      );
-      for (const r of dup.rows) seen.add(r.uid);
+    // Skip what an earlier commit of the same journal already appended (a replay after a crash that
+    // came between the database commit and the journal's committed-offset write).
+    const sources = [...new Set(rows.map((r) => r.source))];
+    const marks = new Map<string, number>();
+    if (sources.length > 0) {
+      const m = await sql<{ source: string; counter: string }>`select source, counter from audit_journal_marks
+        where source = any(${sources}::text[])`.execute(trx);
+      for (const r of m.rows) marks.set(r.source, Number(r.counter));
     }
-    // A uid may also repeat inside one batch when a journal is read twice; keep the first.
-    const fresh: AuditRowIn[] = [];
-    for (const r of rows) {
-      if (seen.has(r.uid)) continue;
-      seen.add(r.uid);
-      fresh.push(r);
-    }
+    const fresh = rows.filter((r) => r.counter > (marks.get(r.source) ?? -1));
     const head = await readAuditHead(trx);
     if (fresh.length === 0) return { ...head, appended: 0 };
     const next = plan(head, fresh);
-    const seqs = fresh.map((_, i) => head.size + i);
-    await sql`insert into audit_entries (seq, uid, time_ms, tenant, type, leaf, leaf_hash)
-      select s, u, t, tn, ty, l, decode(h, 'hex')
-      from unnest(${seqs}::bigint[], ${fresh.map((r) => r.uid)}::text[],
-                  ${fresh.map((r) => r.timeMs)}::bigint[], ${fresh.map((r) => r.tenant)}::text[],
-                  ${fresh.map((r) => r.type)}::text[], ${next.leaves}::text[],
-                  ${next.hashes.map((h) => h.toString('hex'))}::text[]) as x(s, u, t, tn, ty, l, h)`.execute(trx);
+    // Multi-row VALUES with one parameter per value: leaves are JSON full of quotes, which an array
+    // literal (unnest) would have to escape and the server re-parse, several times slower.
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      const values = [];
+      for (let j = i; j < Math.min(fresh.length, i + INSERT_CHUNK); j++) {
+        const r = fresh[j]!;
+        values.push({
+          seq: head.size + j,
+          time_ms: r.timeMs,
+          tenant: r.tenant,
+          type: r.type,
+          leaf: next.leaves[j]!,
+          leaf_hash: next.hashes[j]!,
+        });
+      }
+      await trx.insertInto('audit_entries').values(values).execute();
+    }
+    const last = new Map<string, number>();
+    for (const r of fresh) last.set(r.source, Math.max(last.get(r.source) ?? -1, r.counter));
+    for (const [source, counter] of last) {
+      await sql`insert into audit_journal_marks (source, counter) values (${source}, ${counter})
+        on conflict (source) do update set counter = greatest(audit_journal_marks.counter, excluded.counter)`.execute(
+        trx,
+      );
+    }
     await sql`insert into audit_head (id, size, frontier, root) values (1, ${next.head.size}, ${next.head.frontier}, ${next.head.root})
       on conflict (id) do update set size = excluded.size, frontier = excluded.frontier, root = excluded.root`.execute(
       trx,

@@ -131,5 +131,6 @@ export async function resetAudit(t: TestDb): Promise<void> {
   await t.exec('delete from audit_head');
   await t.exec('delete from audit_checkpoints');
   await t.exec('delete from audit_keys');
+  await t.exec('delete from audit_journal_marks');
   rmSync(join(t.dataDir, 'audit', 'journal'), { recursive: true, force: true });
 }

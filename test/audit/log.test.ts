@@ -176,11 +176,11 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     });
 
     it('an inserted row is named', async () => {
-      // Make room at position 5 and put a copy of entry 1 there (uids are unique, so change it).
+      // Make room at position 5 and put a copy of entry 1 there.
       for (let s = 9; s >= 5; s--) await t.exec(`update audit_entries set seq = ${s + 1} where seq = ${s}`);
       await t.exec(
-        `insert into audit_entries (seq, uid, time_ms, tenant, type, leaf, leaf_hash)
-         select 5, 'forged', time_ms, tenant, type, leaf, leaf_hash from audit_entries where seq = 1`,
+        `insert into audit_entries (seq, time_ms, tenant, type, leaf, leaf_hash)
+         select 5, time_ms, tenant, type, leaf, leaf_hash from audit_entries where seq = 1`,
       );
       await expectVerifyError(log, 'ENTRY_INVALID', 5);
     });

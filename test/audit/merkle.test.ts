@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import {
   EMPTY_ROOT,
   hashChildren,
   hashLeaf,
+  hashLeafText,
   inclusionProof,
   rootOf,
   verifyConsistency,
@@ -56,6 +58,17 @@ describe('tree hashes (RFC 9162 §2.1.1)', () => {
     // SHA-256 of the single byte 0x00: the leaf hash of the empty leaf.
     expect(hashLeaf(Buffer.alloc(0)).toString('hex')).toBe(ROOTS[0]);
     expect(hashChildren(LEAF_HASHES[0]!, LEAF_HASHES[1]!).toString('hex')).toBe(ROOTS[1]);
+  });
+
+  it('hashes a leaf string as SHA-256(0x00 ‖ UTF-8 bytes), also for multi-byte and large leaves', () => {
+    for (const text of ['', 'é€😀', 'x'.repeat(200_000), '😀'.repeat(40_000)]) {
+      const want = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(text, 'utf8')
+        .digest('hex');
+      expect(hashLeafText(text).toString('hex')).toBe(want);
+      expect(hashLeaf(Buffer.from(text)).toString('hex')).toBe(want);
+    }
   });
 
   it('the compact range extends to the same roots, and survives serialisation', () => {

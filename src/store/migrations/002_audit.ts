@@ -5,7 +5,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('audit_entries')
     .addColumn('seq', 'bigint', (c) => c.primaryKey())
-    .addColumn('uid', 'text', (c) => c.notNull().unique())
     .addColumn('time_ms', 'bigint', (c) => c.notNull())
     .addColumn('tenant', 'text')
     .addColumn('type', 'text', (c) => c.notNull())
@@ -13,6 +12,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('leaf_hash', 'bytea', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_entries_time').on('audit_entries').column('time_ms').execute();
+  // Per journal (one per process run): the last record committed. Replaying a journal skips what is
+  // at or below its mark, so no entry is appended twice and rows need no unique id of their own.
+  await db.schema
+    .createTable('audit_journal_marks')
+    .addColumn('source', 'text', (c) => c.primaryKey())
+    .addColumn('counter', 'bigint', (c) => c.notNull())
+    .execute();
   await db.schema
     .createTable('audit_head')
     .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
@@ -43,6 +49,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['audit_keys', 'audit_checkpoints', 'audit_head', 'audit_entries'])
+  for (const t of ['audit_keys', 'audit_checkpoints', 'audit_head', 'audit_journal_marks', 'audit_entries'])
     await db.schema.dropTable(t).ifExists().execute();
 }

@@ -9,13 +9,16 @@ export type AuditTables = {
   /** One row per leaf. `leaf` is the exact hashed text; `seq` its 0-based index in the tree. */
   audit_entries: {
     seq: Int8;
-    /** Journal record id, unique: replaying a journal twice never appends an entry twice. */
-    uid: string;
     time_ms: Int8;
     tenant: string | null;
     type: string;
     leaf: string;
     leaf_hash: Bytes;
+  };
+  /** The last journal record committed, per journal: replays skip records at or below it. */
+  audit_journal_marks: {
+    source: string;
+    counter: Int8;
   };
   /** The tree head: size and compact-range frontier, updated in the same transaction as the entries. */
   audit_head: {
