@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ensureAdminToken } from '../auth/admin-token.js';
+import { auditAdminRoutes } from '../audit/http.js';
+import { type AuditLog, createAuditLog } from '../audit/log.js';
+import { adminTokenMatches, ensureAdminToken } from '../auth/admin-token.js';
 import { createAuthenticateStage } from '../auth/stage.js';
 import { KeyVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/schema.js';
@@ -21,6 +23,7 @@ import { countTokens } from '../providers/tokens.js';
 import { openStore, type Store } from '../store/db.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { createRecordStage, type Recorder } from '../telemetry/record.js';
+import { adminRoutes } from './admin/routes.js';
 import { buildGateway } from './app.js';
 import { CLIENT_CODECS } from './codecs.js';
 import { buildPipelines } from './pipeline.js';
@@ -37,6 +40,7 @@ export interface Assembled {
   store: Store;
   adminToken: { token: string; path: string; created: boolean };
   counters: CounterStore;
+  audit: AuditLog;
   /** Stops accepting, lets in-flight answers finish (up to the grace period), then closes every resource. */
   close(): Promise<void>;
 }
@@ -68,9 +72,19 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
     closers.unshift(() => counters.close());
     if (counters.kind === 'redis') await counters.ready().catch(() => undefined);
 
+    const audit = await createAuditLog({
+      config: config.audit,
+      db: store.db,
+      dataDir: config.storage.data_dir,
+      kind: store.kind,
+      env,
+      onError: report('audit commit failed (entries stay in the journal and are retried)'),
+    });
+    closers.unshift(() => audit.close());
+
     const policy = compilePolicy(config.guards);
     const metrics = createMetrics(new Set(config.models.map((m) => m.name)));
-    const recorders: Recorder[] = [metrics.recorder];
+    const recorders: Recorder[] = [metrics.recorder, (ex) => audit.record(ex)];
 
     const pipelines = buildPipelines({
       record: createRecordStage(recorders),
@@ -101,6 +115,38 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
         await store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
         return true;
       },
+      registerAdmin: async (scope) => {
+        await scope.register(adminRoutes, {
+          store,
+          adminToken: adminToken.token,
+          onKeysChanged: () => verifier.invalidate(),
+          onAdminAction: (event) =>
+            audit.recordEvent({
+              type: 'admin',
+              action: event.action,
+              actor: event.actor,
+              target: event.target,
+              details: event.details as Record<string, unknown> | undefined,
+            }),
+        });
+        await scope.register(async (auditScope) => {
+          auditScope.addHook('onRequest', async (req, reply) => {
+            const header = req.headers.authorization ?? '';
+            const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+            if (!adminTokenMatches(presented, adminToken.token)) {
+              return reply
+                .code(401)
+                .send({
+                  error: {
+                    code: 'invalid_admin_token',
+                    message: 'a valid admin token is required (Authorization: Bearer …)',
+                  },
+                });
+            }
+          });
+          await auditScope.register(auditAdminRoutes(audit));
+        });
+      },
       registerExtra: async (scope) => {
         scope.get('/metrics', async (_req, reply) =>
           reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -115,6 +161,7 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
       store,
       adminToken,
       counters,
+      audit,
       async close() {
         if (closed) return;
         closed = true;
