@@ -45,7 +45,12 @@ export function generateKeyId(): string {
  * a key in one lookup on the hot path.
  */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hashApiKeyBytes(key).toString('hex');
+}
+
+/** The same hash as raw bytes, for constant-time comparison. */
+export function hashApiKeyBytes(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
 }
 
 /** The part of a key safe to show in listings and error messages. */

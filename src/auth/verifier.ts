@@ -4,7 +4,7 @@ import { PortcullisError } from '../core/errors.js';
 import type { Principal } from '../core/exchange.js';
 import { findKeyByHash, type KeyLookup, keyStatus, touchKeys } from '../store/keys.js';
 import type { Database } from '../store/schema/index.js';
-import { API_KEY_PATTERN, displayPrefix, hashApiKey } from './api-key.js';
+import { API_KEY_PATTERN, displayPrefix, hashApiKeyBytes } from './api-key.js';
 
 export interface KeyVerifierOptions {
   db: Kysely<Database>;
@@ -28,6 +28,8 @@ export interface KeyVerifierOptions {
 
 interface Entry {
   lookup: KeyLookup;
+  /** The stored hash as bytes, decoded once for the constant-time comparison. */
+  stored: Buffer;
   principal: Principal;
   until: number;
 }
@@ -71,7 +73,8 @@ export class KeyVerifier {
     if (!API_KEY_PATTERN.test(key)) {
       throw new PortcullisError('PCX_KEY_INVALID', 'the API key is not a Portcullis key (they start with pcs_)');
     }
-    const hash = hashApiKey(key);
+    const digest = hashApiKeyBytes(key);
+    const hash = digest.toString('hex');
     const now = this.#now();
     let entry = this.#found.get(hash);
     if (entry && entry.until > now) {
@@ -86,13 +89,18 @@ export class KeyVerifier {
         remember(this.#missing, hash, now + this.#negativeTtl, this.#max);
         throw unknownKey(key);
       }
-      entry = { lookup, principal: principalOf(lookup), until: now + this.#ttl };
+      entry = {
+        lookup,
+        stored: Buffer.from(lookup.row.hash, 'hex'),
+        principal: principalOf(lookup),
+        until: now + this.#ttl,
+      };
       this.#missing.delete(hash);
       remember(this.#found, hash, entry, this.#max);
     }
     // The index found the row by hash; comparing the hashes again in constant time means no code path
     // ever decides on a secret with an early-exit comparison, whatever the database does internally.
-    if (!timingSafeEqual(Buffer.from(entry.lookup.row.hash, 'hex'), Buffer.from(hash, 'hex'))) throw unknownKey(key);
+    if (entry.stored.length !== digest.length || !timingSafeEqual(entry.stored, digest)) throw unknownKey(key);
     checkUsable(entry.lookup, key, now);
     this.#used.add(entry.lookup.row.id);
     return entry.principal;

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/gateway/admin/routes.js';
 import type { Store } from '../../src/store/db.js';
-import { backends } from '../store/backends.js';
+import { backends, SLOW_HOOK_MS } from '../store/backends.js';
 
 const TOKEN = 'pca_openapi-test-token-000000';
 
@@ -23,7 +23,7 @@ describe('admin OpenAPI document', () => {
     });
     await app.register(adminRoutes, { prefix: '/admin/v1', store, adminToken: TOKEN });
     await app.ready();
-  });
+  }, SLOW_HOOK_MS);
   afterAll(async () => {
     await app.close();
     await store?.close();

@@ -4,7 +4,7 @@ import { hashApiKey } from '../../src/auth/api-key.js';
 import { KeyVerifier } from '../../src/auth/verifier.js';
 import { type AdminAction, adminRoutes } from '../../src/gateway/admin/routes.js';
 import type { Store } from '../../src/store/db.js';
-import { backends } from '../store/backends.js';
+import { backends, SLOW_HOOK_MS } from '../store/backends.js';
 
 const TOKEN = 'pca_test-admin-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -32,7 +32,7 @@ for (const backend of backends()) {
         },
       });
       await app.ready();
-    });
+    }, SLOW_HOOK_MS);
     afterAll(async () => {
       await app?.close();
       await store?.close();

@@ -7,7 +7,7 @@ import { createExchange, type Exchange } from '../../src/core/exchange.js';
 import type { Store } from '../../src/store/db.js';
 import { createKey } from '../../src/store/keys.js';
 import { createTenant } from '../../src/store/tenants.js';
-import { backends } from '../store/backends.js';
+import { backends, SLOW_HOOK_MS } from '../store/backends.js';
 
 function exchange(headers: Record<string, string | string[]>, model?: string): Exchange {
   const chat: ChatRequest | undefined = model
@@ -78,7 +78,7 @@ describe('authenticate stage', () => {
     await createTenant(store.db, { id: 'acme' });
     limitedKey = (await createKey(store.db, { tenant: 'acme', models: ['small'] })).key;
     openKey = (await createKey(store.db, { tenant: 'acme' })).key;
-  });
+  }, SLOW_HOOK_MS);
   afterAll(async () => {
     await verifier?.close();
     await store?.close();

@@ -5,7 +5,7 @@ import { PortcullisError } from '../../src/core/errors.js';
 import type { Store } from '../../src/store/db.js';
 import { createKey, getKey, revokeKey, rotateKey } from '../../src/store/keys.js';
 import { createTenant, disableTenant } from '../../src/store/tenants.js';
-import { backends } from '../store/backends.js';
+import { backends, SLOW_HOOK_MS } from '../store/backends.js';
 
 const T0 = Date.parse('2030-06-01T00:00:00.000Z');
 
@@ -47,7 +47,7 @@ for (const backend of backends()) {
 
     beforeAll(async () => {
       store = await backend.open();
-    });
+    }, SLOW_HOOK_MS);
     afterAll(async () => {
       await store?.close();
       await backend.cleanup();
@@ -215,7 +215,7 @@ for (const backend of backends()) {
   });
 }
 
-describe('KeyVerifier with its database gone', () => {
+describe('KeyVerifier with its database gone', { timeout: SLOW_HOOK_MS }, () => {
   it('fails closed with 503, not 401', async () => {
     const [backend] = backends();
     const store = await backend!.open();

@@ -15,7 +15,7 @@ import {
 import { registerTenants, tenantsCreate, tenantsList } from '../../src/cli/tenants.js';
 import { adminRoutes } from '../../src/gateway/admin/routes.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { freshPgliteDir } from '../store/backends.js';
+import { freshPgliteDir, SLOW_HOOK_MS } from '../store/backends.js';
 
 /** Nothing listens on port 1, so commands fall back to the database. */
 const NO_GATEWAY = 'http://127.0.0.1:1';
@@ -69,11 +69,12 @@ describe('helpers', () => {
   });
 });
 
-describe('admin commands against the database (no gateway running)', () => {
+/** Each command opens the embedded database (a PGlite start, seconds on a loaded machine). */
+describe('admin commands against the database (no gateway running)', { timeout: 180_000 }, () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await freshPgliteDir();
-  });
+  }, SLOW_HOOK_MS);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const opts = () => ({ dataDir, url: NO_GATEWAY });
@@ -182,7 +183,7 @@ describe('admin commands through a running gateway', () => {
     app = Fastify({ logger: false });
     await app.register(adminRoutes, { prefix: '/admin/v1', store, adminToken: TOKEN });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
-  });
+  }, SLOW_HOOK_MS);
   afterAll(async () => {
     await app?.close();
     await store?.close();

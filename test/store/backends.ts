@@ -10,6 +10,8 @@ export interface Backend {
   name: 'pglite' | 'postgres';
   /** Opens a store on a fresh, empty database (a temp folder, or a new PostgreSQL schema). */
   open(): Promise<Store>;
+  /** Does the slow one-time work (PGlite's initdb) so it can run in a hook with a long timeout. */
+  prepare(): Promise<void>;
   /** Removes everything `open` created. */
   cleanup(): Promise<void>;
 }
@@ -41,6 +43,9 @@ function pgliteBackend(): Backend {
   const dirs: string[] = [];
   return {
     name: 'pglite',
+    async prepare() {
+      await pgliteTemplate();
+    },
     async open() {
       const dir = await freshPgliteDir();
       dirs.push(dir);
@@ -57,6 +62,7 @@ function postgresBackend(): Backend {
   const schemas: string[] = [];
   return {
     name: 'postgres',
+    async prepare() {},
     async open() {
       const schema = `pcs_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
       schemas.push(schema);
@@ -74,6 +80,9 @@ function postgresBackend(): Backend {
     },
   };
 }
+
+/** Generous: PGlite's first start (initdb in WASM) has taken over 30 s on a loaded machine. */
+export const SLOW_HOOK_MS = 240_000;
 
 export function backends(): Backend[] {
   return [pgliteBackend(), postgresBackend()];

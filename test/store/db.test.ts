@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQuietly, openStore, redactUrl } from '../../src/store/db.js';
 import { StoreError } from '../../src/store/errors.js';
-import { backends, freshPgliteDir, PG_URL } from './backends.js';
+import { backends, freshPgliteDir, PG_URL, SLOW_HOOK_MS } from './backends.js';
 
 for (const backend of backends()) {
-  describe(`openStore on ${backend.name}`, () => {
+  describe(`openStore on ${backend.name}`, { timeout: 120_000 }, () => {
+    beforeAll(() => backend.prepare(), SLOW_HOOK_MS);
     afterAll(() => backend.cleanup());
 
     it('creates the core tables and records the migrations', async () => {
@@ -60,7 +61,7 @@ for (const backend of backends()) {
   });
 }
 
-describe('PGlite data folder', () => {
+describe('PGlite data folder', { timeout: SLOW_HOOK_MS }, () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

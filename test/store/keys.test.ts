@@ -14,7 +14,7 @@ import {
   touchKeys,
 } from '../../src/store/keys.js';
 import { createTenant, disableTenant, getTenant, listTenants, tenantView } from '../../src/store/tenants.js';
-import { backends } from './backends.js';
+import { backends, SLOW_HOOK_MS } from './backends.js';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -33,7 +33,7 @@ for (const backend of backends()) {
     let store: Store;
     beforeAll(async () => {
       store = await backend.open();
-    });
+    }, SLOW_HOOK_MS);
     afterAll(async () => {
       await store?.close();
       await backend.cleanup();
