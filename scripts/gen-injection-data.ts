@@ -118,7 +118,7 @@ PLANTED.forEach((p, i) => {
   });
 });
 BENIGN_DOCS.forEach((d, i) => {
-  BENIGN_CARRIERS.forEach((carrier, c) => {
+  BENIGN_CARRIERS.forEach((carrier) => {
     add(held(i), { text: carrier(d), label: 0, role: 'tool', category: 'benign_doc', lang: 'mixed' });
   });
 });

@@ -23,6 +23,24 @@ const PRIOR =
 export const CUES: readonly Cue[] = [
   { name: 'override', pattern: new RegExp(`${OVERRIDE_VERB}${GAP}${INSTRUCTION_NOUN}`, 'u') },
   { name: 'override_prior', pattern: new RegExp(`${OVERRIDE_VERB}${SHORT}${PRIOR}`, 'u') },
+  // Japanese, Korean (and German subordinate clauses) put the object before the verb.
+  { name: 'override_object_first', pattern: new RegExp(`${INSTRUCTION_NOUN}${SHORT}${OVERRIDE_VERB}`, 'u') },
+  {
+    name: 'hidden_rules',
+    pattern:
+      /(?:hidden|secret|confidential|internal|original|initial|ocult\S*|secret\S*|cach[ée]\S*|versteckt\S*|geheim\S*|скрыт\S*|секретн\S*|隐藏|秘密|隠し|숨겨진|المخفية|السرية)\s?(?:rules|instructions|prompt|guidelines|directives|reglas|instrucciones|règles|consignes|regeln|anweisungen|regras|instruções|правила|инструкции|规则|指令|ルール|指示|규칙|지시|القواعد|التعليمات)/u,
+  },
+  {
+    // Romance languages put the adjective after the noun: "reglas ocultas", "consignes cachées".
+    name: 'hidden_rules_postposed',
+    pattern:
+      /(?:reglas|instrucciones|règles|consignes|instructions|regras|instruções|istruzioni|regole)\s(?:ocult\S*|secret\S*|cach[ée]\S*|nascost\S*|confidencial\S*|confidentiel\S*|initial\S*|originales?|originais)/u,
+  },
+  {
+    name: 'context_before',
+    pattern:
+      /(?:words|text|message|content|lines|everything|rules|instructions|prompt)\s(?:above|before (?:this|mine|my)|that came before|preceding|at the (?:start|beginning|top)|you were given|you were told|given to you)/u,
+  },
   { name: 'prior_instructions', pattern: new RegExp(`${PRIOR}${SHORT}${INSTRUCTION_NOUN}`, 'u') },
   {
     name: 'system_prompt',

@@ -13,7 +13,7 @@
 
 import { CUES } from './cues.js';
 
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 4;
 export const FEATURE_BITS = 18;
 export const FEATURE_DIM = 1 << FEATURE_BITS;
 const MASK = FEATURE_DIM - 1;

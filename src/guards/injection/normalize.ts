@@ -111,7 +111,8 @@ const LEET: Record<string, string> = {
 };
 
 const LETTER = /\p{L}/u;
-const WORD_SPLIT = /(\s+)/;
+const WORD_SPLIT = /\s+/;
+const PLAIN_TOKEN = /^[a-z.,;:?'"()-]+$/;
 const DOTTED_WORD = /(?<![\p{L}.\-_*])\p{L}(?:[.\-_*]\p{L}){2,}(?![\p{L}])/gu;
 
 /**
@@ -121,7 +122,10 @@ const DOTTED_WORD = /(?<![\p{L}.\-_*])\p{L}(?:[.\-_*]\p{L}){2,}(?![\p{L}])/gu;
  */
 function isLeetShaped(token: string): boolean {
   const chars = Array.from(token);
-  if (chars.length > 24) return false;
+  // Identifiers, units and code are not leetspeak: long tokens, digits with no letter look-alike
+  // (2, 6, 9), sigils ($var, @decorator), or a number run before letters ("14gb", "30kw").
+  if (chars.length > 24 || /[269]/.test(token) || /^[@$]/.test(token)) return false;
+  if (chars.length > 1 && LEET[chars[0]!] !== undefined && LEET[chars[1]!] !== undefined) return false;
   let i = 0;
   while (i < chars.length) {
     if (LEET[chars[i]!] === undefined) {
@@ -223,8 +227,9 @@ export function normalizeForClassification(input: string): Normalized {
   const parts = text.split(WORD_SPLIT);
   const tokens: string[] = [];
   for (const p of parts) {
-    if (p.length === 0 || /^\s+$/.test(p)) continue;
-    tokens.push(foldToken(p, stats));
+    if (p.length === 0) continue;
+    // Fast path: plain ASCII words with ordinary punctuation have nothing to fold.
+    tokens.push(PLAIN_TOKEN.test(p) ? p : foldToken(p, stats));
   }
   return { text: joinSpacedLetters(tokens, stats).join(' '), stats };
 }

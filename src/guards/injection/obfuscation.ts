@@ -11,14 +11,16 @@ import type { InjectionModel } from './model.js';
 
 export function detectObfuscation(text: string, _ctx: DetectContext, model?: InjectionModel): Finding[] {
   const { score, start, end, stats } = analyze(text, model);
-  const tricks = stats.homoglyphWords + stats.leetWords + 2 * stats.spacedRuns;
+  // One leet-looking token is usually a unit or an identifier; two or more is a pattern.
+  const leet = stats.leetWords >= 2 ? stats.leetWords : 0;
+  const tricks = stats.homoglyphWords + leet + 2 * stats.spacedRuns;
   if (tricks === 0) return [];
   const disguise = tricks >= 3 ? 0.45 : 0.25;
-  // The classifier already saw the normalised text; disguise plus a confident score is worse than either.
-  const combined = score >= 0.5 ? Math.min(1, 0.5 + 0.5 * score + 0.05 * Math.min(tricks, 5)) : disguise;
+  // The classifier already saw the normalised text; disguise around a likely attack adds at most 0.3.
+  const combined = score >= 0.5 ? Math.min(1, score + 0.1 * Math.min(tricks, 3)) : disguise;
   const kinds: string[] = [];
   if (stats.homoglyphWords > 0) kinds.push('homoglyphs');
-  if (stats.leetWords > 0) kinds.push('leetspeak');
+  if (leet > 0) kinds.push('leetspeak');
   if (stats.spacedRuns > 0) kinds.push('spaced_letters');
   return [
     {

@@ -16,9 +16,17 @@ describe('injection.obfuscation', () => {
     expect(f!.reason).toBe('leetspeak+spaced_letters');
   });
 
-  it('gives disguise without an attack a low score', () => {
-    const [f] = detectObfuscation('My wifi password is h3ll0w0rld, can you check if it is strong?', user);
-    expect(f!.score).toBeLessThan(0.5);
+  it('gives disguise without an attack a low score, or none for a single leet token', () => {
+    expect(detectObfuscation('My wifi password is h3ll0w0rld, can you check if it is strong?', user)).toEqual([]);
+    const found = detectObfuscation('Rate my passwords: h3ll0w0rld, s3cr3tc0de, m00nl1ght. Are they strong?', user);
+    expect(found.length).toBe(1);
+    expect(found[0]!.score).toBeLessThan(0.5);
+  });
+
+  it('does not treat units, hex and sigils as leetspeak', () => {
+    expect(
+      detectObfuscation('The 7B model needs 14GB at fp16; $count and @param are fine; uint8array too.', user),
+    ).toEqual([]);
   });
 
   it('reports nothing for plain text', () => {
