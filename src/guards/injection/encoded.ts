@@ -63,10 +63,14 @@ const ROT13_HINT = /rot-?13|caesar|rotate each letter/i;
 const COMMON = /\b(?:the|and|you|your|to|of|is|all|are|ignore|instructions|previous|now|with|that|this|for)\b/g;
 
 function rot13(s: string): string {
-  return s.replace(/[A-Za-z]/g, (c) => {
-    const base = c <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-  });
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) out += String.fromCharCode(((c - 65 + 13) % 26) + 65);
+    else if (c >= 97 && c <= 122) out += String.fromCharCode(((c - 97 + 13) % 26) + 97);
+    else out += s[i];
+  }
+  return out;
 }
 
 interface Decoded {
@@ -116,11 +120,14 @@ export function decodePayloads(text: string): Decoded[] {
   const out: Decoded[] = [];
   collect(text, null, 1, { bytes: ENCODED_LIMITS.maxTotalBytes, segments: ENCODED_LIMITS.maxSegments }, out);
   const head = text.length > ENCODED_LIMITS.rot13Chars ? text.slice(0, ENCODED_LIMITS.rot13Chars) : text;
-  const flipped = rot13(head);
+  const hinted = ROT13_HINT.test(head);
   const before = head.match(COMMON)?.length ?? 0;
+  // Ordinary English already has its common words (about one in five); rotating it cannot help.
+  if (!hinted && before * 30 > head.length) return out;
+  const flipped = rot13(head);
   const after = flipped.match(COMMON)?.length ?? 0;
   // Try ROT13 when asked for by name, or when rotating turns gibberish into clearly more English.
-  if ((ROT13_HINT.test(head) && after > 0) || (after >= 3 && after >= 3 * (before + 1))) {
+  if ((hinted && after > 0) || (after >= 3 && after >= 3 * (before + 1))) {
     out.push({ text: flipped, start: 0, end: head.length, kind: 'rot13' });
   }
   return out;
