@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AuditConfig, ContentMode } from '../config/audit.js';
 import type { Exchange } from '../core/exchange.js';
 import {
-  type AuditHead,
   type AuditKeyRow,
-  type AuditRowIn,
-  appendAuditBatch,
   destroyAuditKeys,
   getAuditKeys,
   insertAuditCheckpoint,
@@ -23,6 +20,7 @@ import {
 import type { Database } from '../store/schema/index.js';
 import { canonicalJson } from './canonical.js';
 import { signCheckpoint } from './checkpoint.js';
+import { commitJournalTail, entryRecord, keyRecord, recoverJournals } from './committer.js';
 import { CompactRange } from './compact-range.js';
 import {
   type Kek,
@@ -33,12 +31,12 @@ import {
   type WrappedKey,
   wrapDataKey,
 } from './crypto.js';
-import { type AuditEntry, type EventEntry, leafText, parseLeaf } from './entry.js';
+import { type AuditEntry, type EventEntry, parseLeaf } from './entry.js';
 import { AuditError, VerificationError } from './errors.js';
 import { auditPaths, loadAuditKek, loadSigner } from './files.js';
 import { Journal } from './journal.js';
 import { KeyRing } from './keyring.js';
-import { consistencyProof, EMPTY_ROOT, hashLeaf, hashLeafText, inclusionProof } from './merkle.js';
+import { consistencyProof, EMPTY_ROOT, hashLeaf, inclusionProof } from './merkle.js';
 import { contentOf, encodeExchangeEntry, exchangeEntry, subjectOf } from './record.js';
 import type { VerifyReport } from './verify.js';
 import { verifyDatabase } from './verify-db.js';
@@ -115,10 +113,9 @@ export interface CreateAuditLogOptions {
   now?: () => number;
 }
 
-const RECORD_ENTRY = 'E';
-const RECORD_KEY = 'K';
 /** Journal files of live logs in this process: never replayed by another log of the same process. */
 const openJournals = new Set<string>();
+
 const MAX_RETRY_MS = 5_000;
 
 export async function createAuditLog(opts: CreateAuditLogOptions): Promise<AuditLog> {
@@ -134,32 +131,11 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
   let counter = 0;
   let committedSize = (await readAuditHead(db)).size;
 
-  const commitJournal = async (journal: Journal): Promise<void> => {
-    while (journal.pending > 0) {
-      const { records, endOffset } = journal.readPending(config.batch_max_entries);
-      if (records.length === 0) break;
-      const { keys, rows } = parseRecords(records);
-      const head = await appendAuditBatch(db, keys, rows, extendTree);
-      committedSize = head.size;
-      journal.markCommitted(endOffset);
-    }
+  const commitJournal = async (j: Journal): Promise<void> => {
+    const size = await commitJournalTail(db, j, config.batch_max_entries);
+    if (size !== undefined) committedSize = size;
   };
-
-  // Crash recovery: journals left by processes that are gone.
-  for (const name of readdirSync(paths.journalDir)) {
-    if (!name.endsWith('.journal')) continue;
-    const path = join(paths.journalDir, name);
-    const pid = Number(name.split('-')[0]);
-    if (openJournals.has(path) || (pid !== process.pid && isAlive(pid))) continue;
-    const old = new Journal(path);
-    try {
-      await commitJournal(old);
-    } finally {
-      old.close();
-    }
-    rmSync(path, { force: true });
-    rmSync(`${path}.committed`, { force: true });
-  }
+  await recoverJournals(db, paths.journalDir, config.batch_max_entries, openJournals);
 
   const journalPath = join(paths.journalDir, `${instance}.journal`);
   const journal = new Journal(journalPath);
@@ -215,8 +191,7 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
 
   const append = (entry: AuditEntry, json = canonicalJson(entry)): void => {
     if (closed) throw new AuditError('AUDIT_CLOSED', 'the audit log is closed');
-    const meta = JSON.stringify([instance, counter++, entry.time, entry.tenant ?? null, entry.type]);
-    journal.append(`${RECORD_ENTRY}${meta}\n${json}`);
+    journal.append(entryRecord(instance, counter++, entry, json));
     schedule(config.batch_interval_ms);
   };
 
@@ -433,81 +408,13 @@ export async function createAuditLog(opts: CreateAuditLogOptions): Promise<Audit
   return log;
 }
 
-/** RFC 9162 leaves for a batch, appended to the head's compact range. */
-function extendTree(head: AuditHead, fresh: readonly AuditRowIn[]) {
-  const range = CompactRange.deserialize(head.size, head.frontier);
-  const leaves: string[] = [];
-  const hashes: Buffer[] = [];
-  for (const row of fresh) {
-    const leaf = leafText(row.entryJson, range.size);
-    const h = hashLeafText(leaf);
-    range.append(h);
-    leaves.push(leaf);
-    hashes.push(h);
-  }
-  return { leaves, hashes, head: { size: range.size, frontier: range.serialize(), root: range.root() } };
-}
-
 function toWrapped(row: AuditKeyRow, wrapped: Buffer): WrappedKey {
   return { id: row.id, tenant: row.tenant, subject: row.subject, createdAt: row.createdMs, kekId: row.kekId, wrapped };
-}
-
-function keyRecord(w: WrappedKey): string {
-  return `${RECORD_KEY}${JSON.stringify({ id: w.id, tenant: w.tenant, subject: w.subject, kek: w.kekId, created: w.createdAt, wrapped: w.wrapped.toString('base64') })}`;
-}
-
-function parseRecords(records: readonly string[]): { keys: AuditKeyRow[]; rows: AuditRowIn[] } {
-  const keys: AuditKeyRow[] = [];
-  const rows: AuditRowIn[] = [];
-  for (const r of records) {
-    if (r.startsWith(RECORD_KEY)) {
-      const k = JSON.parse(r.slice(1)) as {
-        id: string;
-        tenant: string;
-        subject: string | null;
-        kek: string;
-        created: number;
-        wrapped: string;
-      };
-      keys.push({
-        id: k.id,
-        tenant: k.tenant,
-        subject: k.subject,
-        kekId: k.kek,
-        createdMs: k.created,
-        wrapped: Buffer.from(k.wrapped, 'base64'),
-        destroyedMs: null,
-      });
-    } else if (r.startsWith(RECORD_ENTRY)) {
-      const nl = r.indexOf('\n');
-      const [source, counter, time, tenant, type] = JSON.parse(r.slice(1, nl)) as [
-        string,
-        number,
-        number,
-        string | null,
-        string,
-      ];
-      rows.push({ source, counter, timeMs: time, tenant, type, entryJson: r.slice(nl + 1) });
-    } else {
-      throw new AuditError('AUDIT_JOURNAL_CORRUPT', 'unknown journal record');
-    }
-  }
-  return { keys, rows };
 }
 
 function checkRange(index: number, size: number): void {
   if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
     throw new AuditError('AUDIT_OUT_OF_RANGE', `entry ${index} is not in a tree of size ${size}`);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
