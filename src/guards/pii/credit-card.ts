@@ -13,7 +13,8 @@ import type { Detector } from '../types.js';
  */
 
 // Each repetition consumes one digit; bounded, so linear.
-const CANDIDATE = /(?<![\d.,\-/])\d(?:[ -]?\d){11,18}(?![\d]|[.,\-/]\d)/g;
+// A comma before is allowed (CSV cells); a comma after a digit group is a thousands separator.
+const CANDIDATE = /(?<![\d.\-/])\d(?:[ -]?\d){11,18}(?![\d]|[.,\-/]\d)/g;
 
 interface Issuer {
   readonly name: string;
@@ -37,6 +38,7 @@ const ISSUERS: readonly Issuer[] = [
     lengths: [16, 17, 18, 19],
   },
   { name: 'jcb', test: (d) => prefixIn(d, 4, 3528, 3589), lengths: [16, 17, 18, 19] },
+  { name: 'jcb15', test: (d) => d.startsWith('2131') || d.startsWith('1800'), lengths: [15] },
   {
     name: 'diners',
     test: (d) => prefixIn(d, 3, 300, 305) || d.startsWith('36') || d.startsWith('38') || d.startsWith('39'),
@@ -66,6 +68,8 @@ const TEST_NUMBERS = new Set([
   '3566002020360505',
   '6200000000000005',
 ]);
+
+const IBAN_HEAD = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){0,2} $/;
 
 const CONTEXT = new ContextWords([
   'card',
@@ -165,6 +169,8 @@ export const creditCardDetector: Detector = {
       const end = start + raw.length;
       const context = CONTEXT.near(text, start, end, 48, 16);
       if (!context && NEGATIVE.near(text, start, end, 24, 0)) return;
+      // The tail of a printed IBAN ("GB93 CBDP 5062 1691 5056 81") is not a card.
+      if (IBAN_HEAD.test(text.slice(Math.max(0, start - 16), start))) return;
       // 12-digit Maestro and bare (ungrouped) 13–14 digit numbers are common ids: require context.
       if (!context && digits.length < 15 && raw === digits) return;
       let score = context ? 1 : 0.9;

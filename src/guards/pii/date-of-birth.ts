@@ -81,7 +81,7 @@ const MONTH_ALT = Object.keys(MONTHS)
 const DATE = new RegExp(
   [
     '(?<!\\d)(\\d{4})[-./](\\d{1,2})[-./](\\d{1,2})(?!\\d)',
-    '(?<!\\d)(\\d{1,2})[-./](\\d{1,2})[-./](\\d{4}|\\d{2})(?![\\d])',
+    '(?<![\\d.])(\\d{1,2})[-./](\\d{1,2})[-./](\\d{4}|\\d{2})(?![\\d]|\\.\\d)',
     `(?<!\\d)(\\d{1,2})(?:st|nd|rd|th|er|\\.)?[ ](?:de[ ])?(${MONTH_ALT})\\.?,?[ ](?:de[ ])?(\\d{4})(?!\\d)`,
     `(?<![\\p{L}])(${MONTH_ALT})\\.?[ ](\\d{1,2})(?:st|nd|rd|th)?,?[ ](\\d{4})(?!\\d)`,
     '(\\d{4})年(\\d{1,2})月(\\d{1,2})[日号]',
@@ -190,7 +190,10 @@ export const dateOfBirthDetector: Detector = {
       if (!parsed(m)) return;
       const start = m.index;
       const end = start + m[0].length;
-      if (CONTEXT.inRange(text, start - 40, start)) out.push(spanFinding('pii.date_of_birth', 'pii', 0.9, start, end));
+      // The birth word must introduce this date: no other number (an earlier date) between them.
+      const wordEnd = CONTEXT.lastEnd(text, start - 40, start);
+      if (wordEnd !== -1 && !/\d/.test(text.slice(wordEnd, start)))
+        out.push(spanFinding('pii.date_of_birth', 'pii', 0.9, start, end));
     });
     return out;
   },

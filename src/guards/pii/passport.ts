@@ -20,7 +20,9 @@ const LOOKAHEAD = 40;
 function plausible(tok: string): boolean {
   let digits = 0;
   for (let i = 0; i < tok.length; i++) if (tok.charCodeAt(i) <= 57) digits++;
-  if (digits < 5) return false;
+  // Most formats are mostly digits; German ones (C + 8 of a letter/digit set) may have as few as two.
+  if (/^C[CFGHJKLMNPRTVWXYZ0-9]{8}$/.test(tok)) return true; // German passport alphabet
+  if (digits < 2 || (digits < 5 && tok.length < 8)) return false;
   if (/^(\d)\1+$/.test(tok)) return false;
   // A year or a date is not a passport number.
   return !/^(?:19|20)\d{2}$/.test(tok);

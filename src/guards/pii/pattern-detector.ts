@@ -48,7 +48,8 @@ export function patternDetector(spec: PatternDetectorSpec): Detector {
         const end = start + m[0].length;
         const near = context.near(text, start, end, 48, 8);
         const required = typeof requireContext === 'function' ? requireContext(m) : requireContext;
-        if (required && !near) return;
+        // Required context must come before: a label after the value usually belongs to the next field.
+        if (required && !context.inRange(text, start - 48, start)) return;
         out.push(spanFinding(name, 'pii', near ? boosted : base, start, end));
       });
       return out;

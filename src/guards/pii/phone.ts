@@ -16,7 +16,7 @@ import type { Detector } from '../types.js';
 
 // Each repetition consumes at least one digit and the count is bounded, so the scan cannot blow up.
 const CANDIDATE =
-  /(?<![\w+@#/.\-=:])(?:\+|00)?(?:\(\d{1,4}\)|\d)(?:[ \t.\-/]?(?:\(\d{1,5}\)|\d)){6,17}(?:[ \t]?(?:ext\.?|x|#)[ \t]?\d{1,5})?(?![\w@]|[.\-/:]\d)/gi;
+  /(?<![\w+@#/.\-=:])(?:\+|00)?(?:\(\d{1,4}\)|\d)(?:[ \t.\-/]?(?:\(\d{1,5}\)|\d)){6,17}(?:[ \t]?(?:ext\.?|x|#)[ \t]?\d{1,5})?(?![\w@]|[.\-/]\d|:\w)/gi;
 
 const DEFAULT_COUNTRIES: readonly CountryCode[] = [
   'US',
@@ -58,9 +58,6 @@ export const PHONE_CONTEXT = new ContextWords([
   'ring',
   'dial',
   'hotline',
-  'number',
-  'no.',
-  'nr.',
   'telefon',
   'telefonnummer',
   'handy',
@@ -71,7 +68,6 @@ export const PHONE_CONTEXT = new ContextWords([
   'portable',
   'appelez',
   'appeler',
-  'numéro',
   'teléfono',
   'telefono',
   'móvil',
@@ -79,12 +75,10 @@ export const PHONE_CONTEXT = new ContextWords([
   'celular',
   'llamar',
   'llame',
-  'número',
   '电话',
   '手机',
   '联系',
   '致电',
-  '号码',
   '電話',
 ]);
 
@@ -100,7 +94,6 @@ const NEGATIVE_CONTEXT = new ContextWords([
   'serial',
   'id',
   'isbn',
-  'account',
   'acct',
   'iban',
   'card',
@@ -117,6 +110,19 @@ const NEGATIVE_CONTEXT = new ContextWords([
   'uid',
   'timestamp',
   'epoch',
+  'passport',
+  'passeport',
+  'pasaporte',
+  'reisepass',
+  'reisepassnummer',
+  '护照',
+  'bsn',
+  'pesel',
+  'aadhaar',
+  'cpf',
+  'dni',
+  'steuer-id',
+  'personnummer',
 ]);
 
 const STRONG_NANP = /^(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[-.])\d{3}[-.]\d{4}$/;
@@ -175,7 +181,8 @@ function scoreCandidate(text: string, raw: string, start: number, end: number): 
   const context = PHONE_CONTEXT.near(text, start, end, 40, 0);
   if (digits.length > 12) return 0;
   const strong = STRONG_NANP.test(body);
-  if (!context && NEGATIVE_CONTEXT.near(text, start, end, 24, 0)) return 0;
+  // A nearer id word ("order", "ref", "Passport No:") outweighs a phone word further back.
+  if (NEGATIVE_CONTEXT.near(text, start, end, 24, 0)) return 0;
   if (strong) return nanpPlausible(digits) ? (context ? 0.9 : 0.75) : context ? 0.5 : 0;
   // Separators are what make a national number readable; a bare run of digits needs context.
   const separated = body !== digits;

@@ -59,7 +59,9 @@ export const usSsnDetector: Detector = {
       const end = start + raw.length;
       const context = SSN_CONTEXT.near(text, start, end, 48, 8);
       if (sep === '') {
-        if (context) out.push(spanFinding('pii.us_ssn', 'pii', 0.85, start, end, 'context'));
+        // Only a word before introduces a bare number; one after belongs to the next field.
+        if (SSN_CONTEXT.inRange(text, start - 48, start))
+          out.push(spanFinding('pii.us_ssn', 'pii', 0.85, start, end, 'context'));
         return;
       }
       out.push(spanFinding('pii.us_ssn', 'pii', context ? 0.95 : 0.6, start, end));

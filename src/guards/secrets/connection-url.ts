@@ -12,7 +12,7 @@ import { isPlaceholder } from './rule.js';
  */
 
 const URL_WITH_PASSWORD =
-  /(?<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|jdbc:[a-z]{2,12}|https?|ftps?|sftp|smtps?|ldaps?):\/\/(?<user>[^\s:@/?#'"`]{0,64}):(?<secret>[^\s@/?#'"`]{1,128})@(?<host>[A-Za-z0-9._-]{1,253})/gi;
+  /(?<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse|jdbc:[a-z]{2,12}|https?|ftps?|sftp|smtps?|ldaps?):\/\/(?<user>[^\s:@/?#'"`]{0,64}):(?<secret>[^\s@/?'"`]{1,128})@(?<host>[A-Za-z0-9._-]{1,253})/gi;
 
 const TRIVIAL = /^(?:pass(?:word)?|pwd|secret|user|admin|root|test|\*+|x+|\$[A-Z_]+|%\(?\w*\)?s?|:?\w+:?|\[\w+\])$/i;
 

@@ -85,9 +85,12 @@ export const genericSecretDetector: Detector = {
         const g = m.groups!;
         let v = g.secret!;
         if (g.q !== '' && v.endsWith(g.q!)) v = v.slice(0, -1);
+        // Sentence punctuation after an unquoted value is not part of it ("password: Hunter22x.").
+        if (g.q === '') v = v.replace(/[.,)]+$/, '');
         if (REFERENCE.test(v) || isPlaceholder(v) || v.startsWith('data:')) return;
         const name = g.name!.toLowerCase();
         const start = m.index + m[0].length - g.secret!.length;
+        if (/passport|passeport|pasaporte|passnummer|passage|passenger|bypass|compass/.test(name)) return;
         if (
           /pass|pwd|kennwort/.test(name) &&
           !/(?:hash|salt|policy|length|reset|field|input|type|_url|file|path)/.test(name)
@@ -99,7 +102,7 @@ export const genericSecretDetector: Detector = {
         if (randomLooking(v, true)) push('secret.generic', 0.75, start, v.length);
       });
       forEachMatch(SPOKEN, text, (m) => {
-        const v = m.groups!.secret!;
+        const v = m.groups!.secret!.replace(/[.,)]+$/, '');
         if (REFERENCE.test(v) || isPlaceholder(v) || !passwordLike(v)) return;
         push('secret.password', 0.75, m.index + m[0].length - v.length, v.length);
       });

@@ -20,9 +20,27 @@ export class ContextWords {
     const bounded = words.filter((w) => /^[\p{L}\p{N}]/u.test(w) && !/^\p{Script=Han}/u.test(w)).map(esc);
     const free = words.filter((w) => !/^[\p{L}\p{N}]/u.test(w) || /^\p{Script=Han}/u.test(w)).map(esc);
     const parts: string[] = [];
-    if (bounded.length > 0) parts.push(`(?<![\\p{L}\\p{N}])(?:${bounded.join('|')})`);
+    // A word must also end at a boundary ("v" is not "von"), unless it ends in punctuation ("geb.").
+    if (bounded.length > 0) parts.push(`(?<![\\p{L}\\p{N}])(?:${bounded.join('|')})(?![\\p{L}])`);
     if (free.length > 0) parts.push(`(?:${free.join('|')})`);
     this.re = new RegExp(parts.join('|'), 'iu');
+  }
+
+  /** End offset (in `text`) of the last word occurring in text[from, to), or -1. */
+  lastEnd(text: string, from: number, to: number): number {
+    const a = Math.max(0, from);
+    const b = Math.min(to, text.length);
+    if (b <= a) return -1;
+    const g = new RegExp(this.re.source, 'giu');
+    const window = text.slice(a, b);
+    let end = -1;
+    let m = g.exec(window);
+    while (m !== null) {
+      end = a + m.index + m[0].length;
+      if (m[0].length === 0) g.lastIndex++;
+      m = g.exec(window);
+    }
+    return end;
   }
 
   /** True when a word occurs in text[from, to). */

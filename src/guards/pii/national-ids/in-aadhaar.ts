@@ -13,7 +13,8 @@ export function aadhaarValid(d: string): boolean {
 export const inAadhaarDetector = patternDetector({
   name: 'pii.in_aadhaar',
   description: 'Indian Aadhaar numbers with a valid Verhoeff check digit.',
-  pattern: /(?<![\d-])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![\d]|[ -]\d)/g,
+  // Not preceded by a digit group either: the last 12 digits of a grouped card are not an Aadhaar.
+  pattern: /(?<![\d-]|\d[ -])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![\d]|[ -]\d)/g,
   minDigits: 12,
   validate: (m) => aadhaarValid(m[0].replace(/[ -]/g, '')),
   context: ['aadhaar', 'aadhar', 'uidai', 'uid', 'आधार'],
