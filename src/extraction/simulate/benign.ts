@@ -26,6 +26,8 @@ export interface SimContext {
   days: number;
   out: TraceLine[];
   labels: Record<string, string | null>;
+  /** Population of each account (chat, app, batch, eval, campaign): for the evaluation, not in the labels file. */
+  kinds: Record<string, string>;
 }
 
 const HOUR = 3_600_000;
@@ -65,6 +67,7 @@ export function chatUsers(ctx: SimContext, count: number): void {
   for (let u = 0; u < count; u++) {
     const account = `user-${u.toString().padStart(4, '0')}`;
     ctx.labels[account] = null;
+    ctx.kinds[account] = 'chat';
     const office = u < Math.ceil(count / 10);
     const ua = office ? officeUa : rng.chance(0.7) ? rng.pick(BROWSER_UAS) : rng.pick(SDK_UAS);
     const homeIp = office
@@ -165,7 +168,7 @@ export const APP_SPECS: AppSpec[] = [
       return s.input || r.pick(d.arena).prompt;
     },
     multiTurn: 0,
-    opts: { dialect: 'chat', maxTokens: 1024, temperature: 0.7, answerTokens: 200 },
+    opts: { dialect: 'chat', maxTokens: 1024, temperature: 0.7, answerTokens: 200, answerPerInput: 0.8 },
   },
   {
     account: 'app-mathtutor',
@@ -206,6 +209,7 @@ export function productionApps(ctx: SimContext, specs: readonly AppSpec[] = APP_
   const { rng, data } = ctx;
   for (const app of specs) {
     ctx.labels[app.account] = null;
+    ctx.kinds[app.account] = 'app';
     const nets = [net24(rng), net24(rng)];
     const ua = rng.pick(SDK_UAS);
     for (const t of diurnalTimes(rng, ctx.start, ctx.days, app.perDay)) {
@@ -259,7 +263,14 @@ const BATCHES: BatchSpec[] = [
     account: 'batch-translate',
     wrap: (x) => `Translate the following text into French. Keep formatting and do not add explanations.\n\n${x}`,
     count: 600,
-    opts: { dialect: 'chat', model: 'gpt-4o-mini', maxTokens: 1024, temperature: 0.2, answerTokens: 250 },
+    opts: {
+      dialect: 'chat',
+      model: 'gpt-4o-mini',
+      maxTokens: 1024,
+      temperature: 0.2,
+      answerTokens: 250,
+      answerPerInput: 1.1,
+    },
   },
   {
     account: 'batch-summarise',
@@ -270,14 +281,15 @@ const BATCHES: BatchSpec[] = [
 ];
 
 /** Nightly jobs over a data set: a fixed wrapper, machine speed, a narrow task with short answers. */
-export function batchJobs(ctx: SimContext): void {
+export function batchJobs(ctx: SimContext, batches: readonly BatchSpec[] = BATCHES): void {
   const { rng, data } = ctx;
   const texts = [
     ...data.arena.map((a) => a.prompt),
     ...data.selfInstruct.map((s) => s.input).filter((s) => s.length > 0),
   ];
-  for (const b of BATCHES) {
+  for (const b of batches) {
     ctx.labels[b.account] = null;
+    ctx.kinds[b.account] = 'batch';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     for (let day = 0; day < ctx.days; day++) {
@@ -298,7 +310,7 @@ export function batchJobs(ctx: SimContext): void {
 }
 
 /** Evaluation harnesses: a benchmark run once, fast, deterministic decoding. */
-export function evalHarnesses(ctx: SimContext): void {
+export function evalHarnesses(ctx: SimContext, heldOut = false): void {
   const { rng, data } = ctx;
   const runs: Array<{ account: string; day: number; items: Array<{ turns: string[]; opts: CallOptions }> }> = [];
   const shots = data.gsm8k.slice(0, 8);
@@ -341,8 +353,24 @@ export function evalHarnesses(ctx: SimContext): void {
       opts: { dialect: 'chat', maxTokens: 4096, temperature: 0, answerTokens: 700 },
     })),
   });
+  if (heldOut) runs.length = 0;
+  if (heldOut) {
+    // A reasoning model evaluated on maths: reasoning requested by parameter, as a harvest would.
+    runs.push({
+      account: 'eval-reasoning-model',
+      day: 0,
+      items: rng
+        .shuffle(data.gsm8k.slice(2000))
+        .slice(0, 300)
+        .map((q) => ({
+          turns: [`${q}\nPut the final answer after ####.`],
+          opts: { dialect: 'responses', model: 'o4-mini', reasoning: true, answerTokens: 400 },
+        })),
+    });
+  }
   for (const run of runs) {
     ctx.labels[run.account] = null;
+    ctx.kinds[run.account] = 'eval';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     let t = ctx.start + Math.min(run.day, ctx.days - 1) * DAY + rng.int(9, 20) * HOUR;
@@ -357,3 +385,38 @@ export function evalHarnesses(ctx: SimContext): void {
     }
   }
 }
+
+/**
+ * Hard negatives kept out of tuning: only the `holdout` scenario has them, and the evaluation reports
+ * them separately. They were written after the scoring constants were fixed.
+ */
+export const HELDOUT_APPS: AppSpec[] = [
+  {
+    account: 'app-quizgen',
+    perDay: 400,
+    wrap: (x) =>
+      `Create three multiple-choice questions, each with four options and the correct answer marked, for a high-school class about the following topic:\n\n${x}`,
+    source: (r, d) => r.pick(d.arena).prompt.slice(0, 200),
+    multiTurn: 0,
+    opts: { dialect: 'chat', maxTokens: 900, temperature: 0.8, answerTokens: 350 },
+  },
+  {
+    account: 'app-explainer',
+    perDay: 500,
+    system: 'You are a friendly explainer for curious beginners.',
+    wrap: (x) => `Explain the following simply, step by step, for someone new to the subject:\n\n${x}`,
+    source: (r, d) => (r.chance(0.5) ? r.pick(d.selfInstruct).instruction : (r.pick(d.mtBench).turns[0] ?? '')),
+    multiTurn: 0.25,
+    opts: { dialect: 'anthropic', maxTokens: 1200, temperature: 0.6, answerTokens: 450 },
+  },
+];
+
+export const HELDOUT_BATCHES: BatchSpec[] = [
+  {
+    account: 'batch-entities',
+    wrap: (x) =>
+      `Extract all named entities from the text below and return JSON with the keys people, places and organisations.\n\n${x}`,
+    count: 800,
+    opts: { dialect: 'chat', model: 'gpt-4o-mini', maxTokens: 300, temperature: 0, answerTokens: 60 },
+  },
+];

@@ -48,6 +48,7 @@ export function bulk(ctx: SimContext, id: string, accounts: number): void {
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     let t = ctx.start + rng.int(0, ctx.days * 12) * HOUR;
@@ -81,6 +82,7 @@ export function reasoningHarvest(ctx: SimContext, id: string, accounts: number):
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     const tpl = rng.pick(REASONING_TEMPLATES);
@@ -109,6 +111,7 @@ export function capabilitySweep(ctx: SimContext, id: string, accounts: number): 
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     let t = ctx.start + rng.int(0, ctx.days * 12) * HOUR;
@@ -146,6 +149,7 @@ export function lowAndSlow(ctx: SimContext, id: string, accounts: number): void 
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(BROWSER_UAS);
     for (let day = 0; day < ctx.days; day++) {
@@ -180,6 +184,7 @@ export function hydra(ctx: SimContext, id: string, accounts: number): void {
   const budget = new Map<string, number>();
   for (const n of names) {
     ctx.labels[n] = id;
+    ctx.kinds[n] = 'campaign';
     budget.set(n, Math.max(2, Math.round(rng.exp(18))));
   }
   const end = ctx.start + ctx.days * DAY;
@@ -212,6 +217,7 @@ export function coverTraffic(ctx: SimContext, id: string, accounts: number): voi
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(BROWSER_UAS);
     let t = ctx.start + rng.int(0, ctx.days * 6) * HOUR;
@@ -280,6 +286,7 @@ export function paraphrased(ctx: SimContext, id: string, accounts: number): void
   for (let a = 0; a < accounts; a++) {
     const account = `acct-${id}-${a}`;
     ctx.labels[account] = id;
+    ctx.kinds[account] = 'campaign';
     const ip = ipv4(rng);
     const ua = rng.pick(SDK_UAS);
     let t = ctx.start + rng.int(0, ctx.days * 12) * HOUR;

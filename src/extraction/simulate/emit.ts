@@ -31,6 +31,8 @@ export interface CallOptions {
   tools?: boolean;
   /** Typical answer length in tokens before max_tokens caps it. */
   answerTokens: number;
+  /** Transformation tasks (rewrite, translate): the answer is about this many times the prompt's tokens. */
+  answerPerInput?: number;
 }
 
 const TOOL = {
@@ -111,7 +113,9 @@ export function call(rng: Rng, turns: readonly Turn[], o: CallOptions): Pick<Tra
       if (o.tools) body.tools = [TOOL];
     }
   }
-  const want = Math.max(1, Math.round(rng.logNormal(o.answerTokens, 0.5)));
+  const inputTokens = Math.ceil(turns.reduce((n, t) => n + t.text.length, 0) / 4);
+  const typical = o.answerPerInput !== undefined ? Math.max(5, inputTokens * o.answerPerInput) : o.answerTokens;
+  const want = Math.max(1, Math.round(rng.logNormal(typical, 0.5)));
   const cap = o.maxTokens ?? 4096;
   const out = Math.min(want, cap);
   return {

@@ -4,7 +4,15 @@
  */
 
 import { fnv1a, hex } from '../hash.js';
-import { batchJobs, chatUsers, evalHarnesses, productionApps, type SimContext } from './benign.js';
+import {
+  batchJobs,
+  chatUsers,
+  evalHarnesses,
+  HELDOUT_APPS,
+  HELDOUT_BATCHES,
+  productionApps,
+  type SimContext,
+} from './benign.js';
 import { bulk, capabilitySweep, coverTraffic, hydra, lowAndSlow, paraphrased, reasoningHarvest } from './campaigns.js';
 import type { PromptData } from './data.js';
 import type { TraceLine } from './emit.js';
@@ -22,7 +30,7 @@ const CAMPAIGNS: Record<string, { run: Campaign; accounts: [number, number] }> =
   paraphrase: { run: paraphrased, accounts: [2, 3] },
 };
 
-export const SCENARIOS: Record<string, { campaigns: string[]; description: string }> = {
+export const SCENARIOS: Record<string, { campaigns: string[]; description: string; heldOut?: boolean }> = {
   benign: { campaigns: [], description: 'benign population only (chat users, apps, batch jobs, evaluation harnesses)' },
   bulk: { campaigns: ['bulk'], description: 'bulk self-instruct generation from single accounts' },
   reasoning: { campaigns: ['reasoning'], description: 'reasoning harvest (prompted and API-requested reasoning)' },
@@ -32,6 +40,12 @@ export const SCENARIOS: Record<string, { campaigns: string[]; description: strin
   cover: { campaigns: ['cover'], description: 'campaign requests hidden among ordinary multi-turn chatting' },
   paraphrase: { campaigns: ['paraphrase'], description: 'templates reworded on every request' },
   mixed: { campaigns: Object.keys(CAMPAIGNS), description: 'every campaign at once, in one benign population' },
+  holdout: {
+    campaigns: Object.keys(CAMPAIGNS),
+    description:
+      'every campaign, plus hard negatives never used for tuning (quiz generator, explainer app, entity batch, reasoning-model evaluation)',
+    heldOut: true,
+  },
 };
 
 export interface SimulateOptions {
@@ -47,23 +61,33 @@ export class ScenarioError extends Error {
   readonly code = 'EXTRACTION_UNKNOWN_SCENARIO';
 }
 
-export function simulate(
-  data: PromptData,
-  o: SimulateOptions,
-): { lines: TraceLine[]; labels: { accounts: Record<string, string | null> } } {
+export interface Simulation {
+  lines: TraceLine[];
+  labels: { accounts: Record<string, string | null> };
+  /** Population of each account, for the evaluation's breakdown (never written to the labels file). */
+  kinds: Record<string, string>;
+}
+
+export function simulate(data: PromptData, o: SimulateOptions): Simulation {
   const sc = SCENARIOS[o.scenario];
   if (!sc)
     throw new ScenarioError(`unknown scenario "${o.scenario}"; choose one of: ${Object.keys(SCENARIOS).join(', ')}`);
   const root = new Rng(o.seed);
   const out: TraceLine[] = [];
   const labels: Record<string, string | null> = {};
+  const kinds: Record<string, string> = {};
   const start = Date.parse(o.start ?? '2026-11-01T00:00:00.000Z');
   const days = o.days ?? 3;
-  const ctx = (label: string): SimContext => ({ rng: root.fork(label), data, start, days, out, labels });
+  const ctx = (label: string): SimContext => ({ rng: root.fork(label), data, start, days, out, labels, kinds });
   chatUsers(ctx('chat'), o.users ?? 150);
   productionApps(ctx('apps'));
   batchJobs(ctx('batch'));
   evalHarnesses(ctx('eval'));
+  if (sc.heldOut) {
+    productionApps(ctx('heldout-apps'), HELDOUT_APPS);
+    batchJobs(ctx('heldout-batch'), HELDOUT_BATCHES);
+    evalHarnesses(ctx('heldout-eval'), true);
+  }
   for (const name of sc.campaigns) {
     const c = CAMPAIGNS[name]!;
     const rng = root.fork(`size:${name}`);
@@ -83,8 +107,11 @@ export function simulate(
   };
   for (const l of out) l.account = anon(l.account);
   const anonLabels: Record<string, string | null> = {};
+  const anonKinds: Record<string, string> = {};
   for (const [a, v] of Object.entries(labels)) anonLabels[anon(a)] = v;
-  return { lines: out, labels: { accounts: anonLabels } };
+  for (const [a, k] of Object.entries(kinds))
+    anonKinds[anon(a)] = a.startsWith('app-') || a.startsWith('batch-') || a.startsWith('eval-') ? `${k}:${a}` : k;
+  return { lines: out, labels: { accounts: anonLabels }, kinds: anonKinds };
 }
 
 /** One trace line as JSON text, `ts` in RFC 3339 with milliseconds. */
