@@ -18,7 +18,7 @@ export interface GatewayDeps {
   codecs: Record<'chat' | 'responses' | 'messages', ClientCodec>;
   parseEmbeddings(body: unknown): EmbeddingsRequest;
   countTokens(req: ChatRequest): number;
-  listModels(ex: Exchange): unknown;
+  listModels(ex: Exchange): unknown | Promise<unknown>;
   /** Registers admin routes (already scoped under /admin/v1 by the caller). */
   registerAdmin?: (app: FastifyInstance) => Promise<void>;
   /** Readiness: dependencies reachable. */
@@ -233,9 +233,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
     const ex = newExchange(req, reply, 'openai', 'models', { kind: 'none' });
     try {
       await deps.lightPipeline(ex);
+      const body = await deps.listModels(ex);
       ex.status = 200;
       finish(ex, req);
-      return reply.headers(ex.responseHeaders).send(deps.listModels(ex));
+      return reply.headers(ex.responseHeaders).send(body);
     } catch (err) {
       return sendError(ex, req, reply, err);
     }

@@ -26,6 +26,7 @@ import { createRecordStage, type Recorder } from '../telemetry/record.js';
 import { adminRoutes } from './admin/routes.js';
 import { buildGateway } from './app.js';
 import { CLIENT_CODECS } from './codecs.js';
+import { passThroughModels } from './pass-through-models.js';
 import { buildPipelines } from './pipeline.js';
 
 export interface AssembleOptions {
@@ -109,7 +110,8 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
       codecs: CLIENT_CODECS,
       parseEmbeddings: parseEmbeddingsRequest,
       countTokens,
-      listModels: (ex) => listModels(config, ex.principal),
+      listModels: (ex) =>
+        config.models.length > 0 ? listModels(config, ex.principal) : passThroughModels(config, ex.principal, env),
       logger: opts.logger,
       ready: async () => {
         await store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
@@ -134,14 +136,12 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
             const header = req.headers.authorization ?? '';
             const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
             if (!adminTokenMatches(presented, adminToken.token)) {
-              return reply
-                .code(401)
-                .send({
-                  error: {
-                    code: 'invalid_admin_token',
-                    message: 'a valid admin token is required (Authorization: Bearer …)',
-                  },
-                });
+              return reply.code(401).send({
+                error: {
+                  code: 'invalid_admin_token',
+                  message: 'a valid admin token is required (Authorization: Bearer …)',
+                },
+              });
             }
           });
           await auditScope.register(auditAdminRoutes(audit));
