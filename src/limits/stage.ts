@@ -95,7 +95,13 @@ async function take(
   const releaseAll = () => Promise.all(leases.map((l) => store.release(l.key, l.id))).catch(() => undefined);
   for (const c of plan.concurrency) {
     const id = randomUUID();
-    if (!(await store.acquire(c.key, c.limit, id, leaseMs))) {
+    const acquired = await store.acquire(c.key, c.limit, id, leaseMs).catch(async (err) => {
+      // A timed-out call may still have run in Redis: release this id too, or the slot stays taken until
+      // its lease expires (releasing an id that was never added is harmless).
+      await Promise.all([releaseAll(), store.release(c.key, id).catch(() => undefined)]);
+      throw err;
+    });
+    if (!acquired) {
       await releaseAll();
       throw new PortcullisError('PCX_RATE_LIMITED', `too many concurrent requests (limit ${c.limit})`, {
         retryAfter: 1,
@@ -161,7 +167,14 @@ async function settle(
 ): Promise<void> {
   await Promise.all(admitted.leases.map((l) => store.release(l.key, l.id)));
   const usage = ex.usage;
-  if (!usage) return;
+  if (!usage) {
+    // No upstream answered (refused by a guard, every provider failed): nothing was spent, so the
+    // reservation goes back. An answer without usage (a cut stream) keeps it: it may have been billed.
+    if (ex.upstream?.status !== 200 && reserveMicros !== 0 && plan.spends.length > 0) {
+      await store.settle(plan.spends.map((s) => ({ key: s.key, deltaMicros: -reserveMicros, ttlMs: s.ttlMs })));
+    }
+    return;
+  }
   const adjustments = [
     ...plan.inputBuckets.map((b) => ({
       key: b.key,
