@@ -262,7 +262,21 @@ export async function startRedis(port: number): Promise<RedisChild> {
     out = '';
     const c = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      // DEBUG SLEEP (a slow Redis) needs the debug command, allowed for local connections only.
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--enable-debug-command',
+        'local',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
