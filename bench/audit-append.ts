@@ -46,6 +46,7 @@ console.log(
     recording_s: Number(recorded - t0) / 1e9,
     total_s: secs,
     entries_per_s: Math.round(n / secs),
+    loadavg: (await import('node:os')).loadavg()[0],
   }),
 );
 await log.close();

@@ -27,8 +27,10 @@ for (let i = 0; i < n; i++) {
 await log.checkpoint();
 const fillS = Number(process.hrtime.bigint() - f0) / 1e9;
 const v0 = process.hrtime.bigint();
+const c0 = process.cpuUsage();
 const report = await log.verify();
 const verifyS = Number(process.hrtime.bigint() - v0) / 1e9;
+const cpu = process.cpuUsage(c0);
 console.log(
   JSON.stringify({
     bench: 'audit-verify',
@@ -39,6 +41,9 @@ console.log(
     fill_entries_per_s: Math.round(n / fillS),
     verify_s: verifyS,
     verify_entries_per_s: Math.round(report.size / verifyS),
+    // CPU time of this process during verify: wall time minus it is waiting (database, other load).
+    verify_cpu_s: (cpu.user + cpu.system) / 1e6,
+    loadavg: (await import('node:os')).loadavg()[0],
   }),
 );
 await log.close();
