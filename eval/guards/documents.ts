@@ -212,13 +212,13 @@ export function generate(r: Rng): Document {
     if (kind === 'email' && lang !== 'zh') b.lit(`${t.name} `).val('pii.person_name', `${first} ${last}`).lit('. ');
     if (lang === 'zh') b.lit(t.name).val('pii.person_name', first).lit('。');
     b.lit(
-      r.pick([
+      `${r.pick([
         'I need help with my account',
         'Ich brauche Hilfe',
         "J'ai un problème",
         'Tengo un problema',
         '我需要帮助',
-      ]) + '. ',
+      ])}. `,
     );
     const n = r.int(2, 4);
     for (let i = 0; i < n; i++) {
@@ -242,17 +242,29 @@ export function generate(r: Rng): Document {
           address(r, b, lang);
           b.lit('. ');
         },
-        () => (nationalId(r, b, lang), b.lit('. ')),
-        () => (otherId(r, b), b.lit('. ')),
+        () => {
+          nationalId(r, b, lang);
+          b.lit('. ');
+        },
+        () => {
+          otherId(r, b);
+          b.lit('. ');
+        },
         () =>
           b
             .lit(`${t.ip} `)
             .val('pii.ip_address', r.chance(0.8) ? v.ipv4(r) : v.ipv6(r))
             .lit('. '),
-        () => (b.decoy(r), b.lit('. ')),
+        () => {
+          b.decoy(r);
+          b.lit('. ');
+        },
       ])();
     }
-    if (r.chance(0.3)) secret(r, b), b.lit('\n');
+    if (r.chance(0.3)) {
+      secret(r, b);
+      b.lit('\n');
+    }
     b.lit(`${t.thanks}!`);
   } else if (kind === 'code') {
     b.lit(
@@ -265,9 +277,15 @@ export function generate(r: Rng): Document {
       ]),
     );
     b.lit('```\n');
-    for (let i = r.int(1, 3); i > 0; i--) secret(r, b), b.lit('\n');
+    for (let i = r.int(1, 3); i > 0; i--) {
+      secret(r, b);
+      b.lit('\n');
+    }
     b.lit(`PORT=${r.int(1000, 9999)}\nTIMEOUT=${r.int(10, 9000)}\n`);
-    if (r.chance(0.5)) b.decoy(r), b.lit('\n');
+    if (r.chance(0.5)) {
+      b.decoy(r);
+      b.lit('\n');
+    }
     if (r.chance(0.3))
       b.lit('ADMIN_EMAIL=')
         .val('pii.email', email(r, first, last))

@@ -380,6 +380,7 @@ export function decoy(r: Rng): [string, string] {
     () => ['bare 9 digits', `ref ${r.digits(9)}`],
     () => ['price', `total ${r.int(1, 99)},${r.digits(3)}.${r.digits(2)} EUR`],
     () => ['code number', `const TIMEOUT_MS = ${r.digits(7)};`],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder is the decoy
     () => ['placeholder password', 'password: ${DB_PASSWORD}'],
     () => ['date without birth', `meeting on ${r.int(1, 28)}/${r.int(1, 12)}/2024`],
     () => [

@@ -34,7 +34,7 @@ export const passportDetector: Detector = {
   defaultAction: 'redact',
   description: 'Passport numbers following a passport word in one of several languages.',
   detect(text: string): Finding[] {
-    if (!hasDigits(text, 5)) return [];
+    if (!hasDigits(text, 1)) return [];
     const out: Finding[] = [];
     WORD.lastIndex = 0;
     let w = WORD.exec(text);

@@ -145,8 +145,7 @@ function validIn(body: string, country?: CountryCode): boolean {
   const key = `${country ?? '+'}|${body}`;
   let v = validCache.get(key);
   if (v === undefined) {
-    const p = parsePhoneNumberFromString(body, country);
-    v = p !== undefined && p.isValid();
+    v = parsePhoneNumberFromString(body, country)?.isValid() === true;
     if (validCache.size >= CACHE_MAX) validCache.delete(validCache.keys().next().value!);
     validCache.set(key, v);
   }

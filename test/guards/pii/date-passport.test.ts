@@ -35,3 +35,10 @@ describe('pii.passport', () => {
     expect(values(passportDetector, 'passport photo REQUIRED for 2024')).toEqual([]);
   });
 });
+
+describe('pii.passport, German alphabet', () => {
+  it('finds a German-format number with few digits, in a text with no other digits', () => {
+    expect(values(passportDetector, 'Passport No: CX5WLNJZJ.')).toEqual(['CX5WLNJZJ']);
+    expect(values(passportDetector, '护照号码： CT40M52HL.')).toEqual(['CT40M52HL']);
+  });
+});
