@@ -4,6 +4,10 @@
  * (429) or failed (5xx). A 4xx is the request's fault and would fail everywhere; and once a stream has
  * reached the client nothing can be taken back, which the adapter contract guarantees by resolving
  * `stream()` only after the upstream accepted the request.
+ *
+ * Each provider has a circuit breaker (circuit.ts): a provider that keeps failing is skipped for a
+ * cool-down, so requests fall back at once instead of waiting for its timeout. A stream counts as a success
+ * once the upstream accepted it; a failure later in the stream is not counted.
  */
 import type { ChatRequest, StreamEvent } from '../core/chat.js';
 import { isPortcullisError, PortcullisError } from '../core/errors.js';
@@ -12,6 +16,7 @@ import type { Stage } from '../core/stage.js';
 import type { ProviderAdapter } from './adapter.js';
 import { EXTRA_DISABLE_PARALLEL } from './anthropic/parse-request.js';
 import { anthropicDroppedFields } from './anthropic/render-request.js';
+import { CircuitBreakers, outcomeOf } from './circuit.js';
 
 export function isFallbackError(err: unknown): boolean {
   if (!isPortcullisError(err)) return false;
@@ -83,7 +88,25 @@ async function attempt(ex: Exchange, adapter: ProviderAdapter, target: Target, p
   }
 }
 
-export function createForwardStage(adapters: Map<string, ProviderAdapter>): Stage {
+export interface ForwardOptions {
+  /**
+   * Circuit breakers per provider (default: one set per stage with the defaults in circuit.ts); `false`
+   * turns them off. Pass a shared instance to expose its states (health, metrics).
+   */
+  circuits?: CircuitBreakers | false;
+}
+
+function circuitOpen(provider: string, retryInMs: number): PortcullisError {
+  const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
+  return new PortcullisError(
+    'PCX_UPSTREAM_UNREACHABLE',
+    `circuit open for provider "${provider}" after repeated failures; retry in ${seconds}s`,
+    { retryAfter: seconds, details: { provider, circuit: 'open' } },
+  );
+}
+
+export function createForwardStage(adapters: Map<string, ProviderAdapter>, options: ForwardOptions = {}): Stage {
+  const circuits = options.circuits === false ? undefined : (options.circuits ?? new CircuitBreakers());
   return async function forward(ex, next) {
     const route = ex.route;
     if (!route || route.targets.length === 0)
@@ -94,14 +117,33 @@ export function createForwardStage(adapters: Map<string, ProviderAdapter>): Stag
       if (ex.signal.aborted) throw ex.signal.reason ?? lastError;
       const info = { provider: target.provider, upstreamModel: target.upstreamModel, region: target.region };
       const adapter = adapters.get(target.provider);
+      const circuit = adapter ? circuits?.get(target.provider) : undefined;
+      const admission = circuit?.admit();
+      if (admission && !admission.ok) {
+        // Skipped without a call: the next target is tried at once. If nothing else is left, a real
+        // upstream error from an earlier target says more than the skip; with none, the caller learns when
+        // to retry.
+        if (attempts === 0) lastError = circuitOpen(target.provider, admission.retryInMs);
+        if (i < route.targets.length - 1) {
+          ex.decisions.push({
+            stage: 'forward',
+            action: 'log',
+            reasons: [`provider "${target.provider}" skipped: circuit open; trying the next target`],
+          });
+        }
+        continue;
+      }
       attempts++;
       try {
         if (!adapter)
           throw new PortcullisError('PCX_UPSTREAM_UNREACHABLE', `provider "${target.provider}" is not configured`);
         await attempt(ex, adapter, target, route.model);
+        if (admission) circuit?.record(admission.permit, 'success');
         ex.upstream = { ...info, status: 200, attempts, firstByteMs: elapsedMs(ex) };
         return next();
       } catch (err) {
+        // A call the client abandoned says nothing about the provider.
+        if (admission) circuit?.record(admission.permit, ex.signal.aborted ? 'neutral' : outcomeOf(err));
         lastError = err;
         ex.upstream = { ...info, status: isPortcullisError(err) ? err.status : 500, attempts };
         if (ex.signal.aborted || !isFallbackError(err)) throw err;

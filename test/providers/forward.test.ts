@@ -7,6 +7,7 @@ import { PortcullisError } from '../../src/core/errors.js';
 import { createExchange, type Exchange, type ExchangeRequest, type Target } from '../../src/core/exchange.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createAnthropicAdapter, parseMessagesRequest } from '../../src/providers/anthropic/index.js';
+import { CircuitBreakers } from '../../src/providers/circuit.js';
 import { createForwardStage, droppedFields, isFallbackError } from '../../src/providers/forward.js';
 import { closeProviderRegistry, createProviderRegistry } from '../../src/providers/registry.js';
 import { createRouter } from '../../src/providers/router.js';
@@ -211,6 +212,107 @@ describe('forward stage', () => {
     const ex = exchange([target('ghost'), target('second')]);
     await run(ex);
     expect(ex.upstream).toMatchObject({ provider: 'second', attempts: 2 });
+  });
+});
+
+describe('forward stage with circuit breakers', () => {
+  function setup() {
+    let t = 5_000_000;
+    const circuits = new CircuitBreakers({ failureThreshold: 2, coolDownMs: 30_000, now: () => t });
+    const stage = createForwardStage(adapters, { circuits });
+    return {
+      circuits,
+      run: (ex: Exchange) => stage(ex, async () => {}),
+      advance: (ms: number) => {
+        t += ms;
+      },
+    };
+  }
+
+  it('after repeated 5xx skips the provider without calling it and falls back at once', async () => {
+    const c = setup();
+    first.setBehaviour({ failStatus: 500 });
+    for (let i = 0; i < 2; i++) await c.run(exchange([target('first'), target('second')]));
+    expect(first.requests).toHaveLength(2);
+    expect(c.circuits.states()).toMatchObject({ first: 'open', second: 'closed' });
+
+    const ex = exchange([target('first'), target('second')]);
+    await c.run(ex);
+    expect(first.requests).toHaveLength(2);
+    expect(second.requests).toHaveLength(3);
+    expect(ex.upstream).toMatchObject({ provider: 'second', status: 200, attempts: 1 });
+    expect(ex.decisions.map((d) => d.reasons[0])).toEqual([
+      'provider "first" skipped: circuit open; trying the next target',
+    ]);
+  });
+
+  it('with no other target fails fast: unreachable, naming the provider and when to retry', async () => {
+    const c = setup();
+    first.setBehaviour({ failStatus: 503 });
+    for (let i = 0; i < 2; i++) await failure(c.run(exchange([target('first')])));
+    c.advance(12_000);
+    const err = await failure(c.run(exchange([target('first')])));
+    expect(err.code).toBe('PCX_UPSTREAM_UNREACHABLE');
+    expect(err.status).toBe(502);
+    expect(err.message).toBe('circuit open for provider "first" after repeated failures; retry in 18s');
+    expect(err.retryAfter).toBe(18);
+    expect(first.requests).toHaveLength(2);
+  });
+
+  it('keeps a real upstream error over the skip when an earlier target was tried', async () => {
+    const c = setup();
+    second.setBehaviour({ failStatus: 500 });
+    for (let i = 0; i < 2; i++) await failure(c.run(exchange([target('second')])));
+    first.setBehaviour({ failStatus: 502 });
+    const err = await failure(c.run(exchange([target('first'), target('second')])));
+    expect(err.code).toBe('PCX_UPSTREAM_ERROR');
+    expect(err.status).toBe(502);
+    expect(second.requests).toHaveLength(2);
+  });
+
+  it('after the cool-down one probe goes through; a healthy answer closes the circuit', async () => {
+    const c = setup();
+    first.setBehaviour({ failStatus: 500 });
+    for (let i = 0; i < 2; i++) await c.run(exchange([target('first'), target('second')]));
+    first.setBehaviour({});
+    c.advance(30_000);
+    const probe = exchange([target('first'), target('second')]);
+    await c.run(probe);
+    expect(probe.upstream).toMatchObject({ provider: 'first', status: 200 });
+    expect(c.circuits.states().first).toBe('closed');
+    await c.run(exchange([target('first'), target('second')]));
+    expect(first.requests).toHaveLength(4);
+    expect(second.requests).toHaveLength(2);
+  });
+
+  it('a failed probe opens the circuit again for a full cool-down', async () => {
+    const c = setup();
+    first.setBehaviour({ failStatus: 500 });
+    for (let i = 0; i < 2; i++) await c.run(exchange([target('first'), target('second')]));
+    c.advance(30_000);
+    await c.run(exchange([target('first'), target('second')]));
+    expect(first.requests).toHaveLength(3);
+    c.advance(29_000);
+    await c.run(exchange([target('first'), target('second')]));
+    expect(first.requests).toHaveLength(3);
+    expect(c.circuits.states().first).toBe('open');
+  });
+
+  it('counts refused connections; never opens on 4xx answers', async () => {
+    const c = setup();
+    for (let i = 0; i < 2; i++) await c.run(exchange([target('dead'), target('second')]));
+    expect(c.circuits.states().dead).toBe('open');
+    first.setBehaviour({ failStatus: 400 });
+    for (let i = 0; i < 5; i++) await failure(c.run(exchange([target('first'), target('second')])));
+    expect(first.requests).toHaveLength(5);
+    expect(c.circuits.states().first).toBe('closed');
+  });
+
+  it('can be turned off', async () => {
+    const stage = createForwardStage(adapters, { circuits: false });
+    first.setBehaviour({ failStatus: 500 });
+    for (let i = 0; i < 8; i++) await stage(exchange([target('first'), target('second')]), async () => {});
+    expect(first.requests).toHaveLength(8);
   });
 });
 
