@@ -6,7 +6,7 @@ import { adminTokenMatches, ensureAdminToken } from '../auth/admin-token.js';
 import { createAuthenticateStage } from '../auth/stage.js';
 import { KeyVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/schema.js';
-import type { Stage } from '../core/stage.js';
+import { createExtractionDefence } from '../extraction/defence.js';
 import { compilePolicy } from '../guards/policy.js';
 import { createInspectRequestStage, createInspectResponseStage } from '../guards/stage.js';
 import type { CounterStore } from '../limits/counters.js';
@@ -23,6 +23,7 @@ import { countTokens } from '../providers/tokens.js';
 import { openStore, type Store } from '../store/db.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { createRecordStage, type Recorder } from '../telemetry/record.js';
+import { extractionAdminRoutes } from './admin/extraction.js';
 import { adminRoutes } from './admin/routes.js';
 import { buildGateway } from './app.js';
 import { CLIENT_CODECS } from './codecs.js';
@@ -45,8 +46,6 @@ export interface Assembled {
   /** Stops accepting, lets in-flight answers finish (up to the grace period), then closes every resource. */
   close(): Promise<void>;
 }
-
-const pass: Stage = async (_ex, next) => next();
 
 /** Builds the whole gateway from a validated config: storage, providers, every stage, the HTTP app. */
 export async function assembleGateway(opts: AssembleOptions): Promise<Assembled> {
@@ -83,9 +82,17 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
     });
     closers.unshift(() => audit.close());
 
+    const extraction = createExtractionDefence({
+      config: config.extraction,
+      store: { db: store.db },
+      onError: (err, what) => log?.error({ err }, `extraction defence: ${what}`),
+    });
+    closers.unshift(() => extraction.close());
+    await extraction.ready;
+
     const policy = compilePolicy(config.guards);
     const metrics = createMetrics(new Set(config.models.map((m) => m.name)));
-    const recorders: Recorder[] = [metrics.recorder, (ex) => audit.record(ex)];
+    const recorders: Recorder[] = [metrics.recorder, extraction.recorder, (ex) => audit.record(ex)];
 
     const pipelines = buildPipelines({
       record: createRecordStage(recorders),
@@ -97,7 +104,7 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
         onError: report('limit reconciliation failed'),
       }),
       inspectRequest: createInspectRequestStage(policy),
-      shape: pass,
+      shape: extraction.shapeStage,
       route: createRouteStage(router),
       inspectResponse: createInspectResponseStage(policy),
       forward: createForwardStage(adapters),
@@ -145,6 +152,11 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
             }
           });
           await auditScope.register(auditAdminRoutes(audit));
+          await auditScope.register(
+            extractionAdminRoutes(extraction.accounts, (action, account) =>
+              audit.recordEvent({ type: 'admin', action, actor: 'admin', target: account }),
+            ),
+          );
         });
       },
       registerExtra: async (scope) => {

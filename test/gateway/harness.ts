@@ -57,7 +57,8 @@ export async function startHarness(extraOrFn: HarnessExtra = {}): Promise<Harnes
   });
   const gw = await assembleGateway({
     config,
-    logger: false,
+    // PCX_TEST_LOG=1 shows the gateway's error log while debugging a test.
+    logger: process.env.PCX_TEST_LOG ? { level: 'error', stream: process.stderr } : false,
     env: { PORTCULLIS_ADMIN_TOKEN: 'pca_test_admin_token_0123456789' },
   });
   await gw.app.listen({ host: '127.0.0.1', port: 0 });
