@@ -38,18 +38,24 @@ export function codeSpans(markdown: string): Set<string> {
   return spans;
 }
 
-/** Rows of the Markdown table whose header row starts with `firstHeader`, as arrays of trimmed cells. */
+/** Rows of every Markdown table whose header row starts with `firstHeader`, as arrays of trimmed cells. */
 export function tableRows(markdown: string, firstHeader: string): string[][] {
   const lines = markdown.split('\n');
-  const head = lines.findIndex((l) => l.startsWith(`| ${firstHeader} |`));
-  if (head < 0) throw new Error(`no table starting with column "${firstHeader}"`);
   const rows: string[][] = [];
-  for (let i = head + 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
-    rows.push(
-      lines[i]!.slice(1, -1)
-        .split(' | ')
-        .map((c) => c.trim()),
-    );
+  let tables = 0;
+  for (let head = 0; head < lines.length; head++) {
+    if (!lines[head]!.startsWith(`| ${firstHeader} |`)) continue;
+    tables++;
+    let i = head + 2;
+    for (; i < lines.length && lines[i]!.startsWith('|'); i++) {
+      rows.push(
+        lines[i]!.slice(1, -1)
+          .split(' | ')
+          .map((c) => c.trim()),
+      );
+    }
+    head = i;
   }
+  if (tables === 0) throw new Error(`no table starting with column "${firstHeader}"`);
   return rows;
 }
