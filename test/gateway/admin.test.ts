@@ -76,4 +76,36 @@ describe('admin API mounted on the gateway', () => {
     expect((await admin('POST', '/keys', { tenant: 'acme', models: 'all' })).status).toBe(400);
     expect((await admin('POST', '/keys', { tenant: 'nope' })).status).toBe(404);
   });
+
+  it('an operator confirms an extraction account (blocked at once) and clears it again', async () => {
+    await admin('POST', '/tenants', { id: 'suspect' });
+    const issued = await admin('POST', '/keys', { tenant: 'suspect' });
+    const client = new OpenAI({ baseURL: `${h.base}/v1`, apiKey: issued.json.key, maxRetries: 0 });
+    const ask = () =>
+      client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hello' }] });
+    await ask();
+    const confirmed = await admin('POST', '/extraction/accounts/suspect/confirm', {
+      note: 'seen in the trace review',
+      by: 'soc',
+    });
+    expect(confirmed.status).toBe(200);
+    const blocked = await ask().catch((e) => e);
+    expect(blocked).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(blocked.code).toBe('account_blocked');
+    expect((await admin('GET', '/extraction/accounts')).json.data.map((v: { account: string }) => v.account)).toContain(
+      'suspect',
+    );
+    expect((await admin('POST', '/extraction/accounts/suspect/clear', {})).status).toBe(200);
+    await ask();
+  });
+
+  it('rejects hostile extraction-admin input', async () => {
+    expect((await admin('POST', '/extraction/accounts/suspect/allow', { note: 5 })).status).toBe(400);
+    expect((await admin('POST', '/extraction/accounts/suspect/allow', { extra: 'x' })).status).toBe(400);
+    const long = await admin('GET', `/extraction/accounts/${'a'.repeat(600)}`);
+    expect(long.status).toBe(414);
+    expect(long.text).not.toContain('internal');
+    expect((await admin('GET', '/extraction/accounts/never-seen')).status).toBe(404);
+    expect((await admin('POST', '/extraction/accounts/suspect/confirm', undefined, 'wrong')).status).toBe(401);
+  });
 });
