@@ -77,7 +77,7 @@ describe('the error bodies shown in docs/api.md', () => {
 
 describe('headers and metrics named in docs/api.md', () => {
   it('names every x-ratelimit-* header the limits stage sets', () => {
-    const state = { capacity: 60, remaining: 10, resetMs: 1500 };
+    const state = { key: 'r0:k:key_a:rpm', capacity: 60, remaining: 10, resetMs: 1500 };
     const names = Object.keys(rateLimitHeaders([state], [state]));
     expect(names.length).toBe(6);
     for (const n of names) expect(spans, n).toContain(n);
