@@ -16,14 +16,18 @@ import {
   BENIGN_DOCS,
   CARRIERS,
   CODE_BENIGN,
+  INDIRECT_PLANTED,
   LANGS,
   MORE_ATTACKS,
   MORE_BENIGN,
+  PEOPLE_IMPERATIVE_DOCS,
   PLANTED,
   PROFESSIONS,
   ROLEPLAY_BENIGN,
   SHORT_ATTACKS,
   SHORT_BENIGN,
+  SHORT_OVERRIDES,
+  SHORT_REQUESTS,
   SUFFIX_PIECES,
   SUFFIX_TARGETS,
   SYMBOL_BENIGN,
@@ -174,6 +178,32 @@ MORE_ATTACKS.forEach((s, i) => {
 });
 MORE_BENIGN.forEach((s, i) => {
   add(held(i), { text: s, label: 0, role: 'user', category: 'short_benign', lang: 'mixed' });
+});
+
+// Second pass: brevity is not evidence (short requests vs equally short overrides), and indirect
+// injection is about who is addressed (imperatives to people in documents vs instructions to the AI).
+SHORT_REQUESTS.forEach((s, i) => {
+  add(held(i), { text: s, label: 0, role: 'user', category: 'short_benign', lang: 'mixed' });
+});
+SHORT_OVERRIDES.forEach((s, i) => {
+  add(held(i), { text: s, label: 1, role: 'user', category: 'short_attack', lang: 'mixed' });
+});
+PEOPLE_IMPERATIVE_DOCS.forEach((d, i) => {
+  BENIGN_CARRIERS.forEach((carrier) => {
+    add(held(i), { text: carrier(d), label: 0, role: 'tool', category: 'benign_doc', lang: 'mixed' });
+  });
+});
+INDIRECT_PLANTED.forEach((p, i) => {
+  CARRIERS.forEach((carrier, c) => {
+    const bodyIdx = (i * 5 + c * 3) % BENIGN_DOCS.length;
+    add(held(i), {
+      text: carrier(BENIGN_DOCS[bodyIdx]!, p),
+      label: 1,
+      role: 'tool',
+      category: 'indirect',
+      lang: 'mixed',
+    });
+  });
 });
 
 const write = (file: string, rows: Row[]) => {

@@ -55,6 +55,13 @@ const injectionSchema = z
      */
     system_action: action.optional(),
     indirect_threshold: threshold.optional(),
+    /**
+     * Run `injection.classifier` on role `system` texts. Off by default: the operator writes the system
+     * prompt, and developers' prompts ("never reveal these instructions", "you are now …") read like
+     * attacks to a model trained on attacks. The structural detectors (role markers, invisible
+     * characters, encoded payloads) judge system texts either way.
+     */
+    classify_system: z.boolean().default(false),
   })
   .strict();
 const injectionOverride = z
@@ -64,6 +71,7 @@ const injectionOverride = z
     indirect_action: action.optional(),
     system_action: action.optional(),
     indirect_threshold: threshold.optional(),
+    classify_system: z.boolean().optional(),
   })
   .strict();
 

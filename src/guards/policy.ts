@@ -168,7 +168,10 @@ function compileOne(
     // The published thresholds are calibrated on the classifier's score only; the structural detectors'
     // scores are fixed per pattern and judged against the plain category threshold.
     classifierDirect: freezeRule(noRedact(inject.action), inject.threshold ?? inj.direct),
-    classifierSystem: freezeRule(noRedact(inject.system_action ?? inject.action), inject.threshold ?? inj.direct),
+    // Off unless `classify_system`: the classifier's view of operator-written prompts is noise (see guards.ts).
+    classifierSystem: inject.classify_system
+      ? freezeRule(noRedact(inject.system_action ?? inject.action), inject.threshold ?? inj.direct)
+      : OFF,
     classifierIndirect: freezeRule(
       noRedact(inject.indirect_action),
       inject.indirect_threshold ?? inject.threshold ?? inj.indirect,
@@ -205,6 +208,8 @@ function compileOne(
   const resolved = new Map<string, Rule>();
   function ruleFor(detector: string, cat: FindingCategory, role: TextRole, declared?: Action): Rule {
     const catRule = categoryRule(detector, cat, role);
+    // A per-detector override must not switch the classifier back on for system texts: that is `classify_system`'s job.
+    if (catRule === OFF && detector === INJECTION_CLASSIFIER && role === 'system') return OFF;
     const over = overrides.get(detector);
     // Only a weak declaration lowers the category's action; `redact`/`block` declarations leave the operator's choice.
     const capped = declared === undefined ? catRule.action : weaker(catRule.action, DECLARED[declared]);

@@ -21,6 +21,36 @@ const PRIOR =
   '(?:previous|prior|above|earlier|preceding|initial|original|foregoing|old|anteriores|anterior|précédentes|précédente|ci-dessus|vorherigen|vorigen|obigen|bisherigen|anteriores|precedenti|предыдущ\\S*|вышеуказ\\S*|прежн\\S*|之前|以上|上面|先前|前面|上述|以前|上記|これまで|이전|위의|앞의|السابقة)';
 
 export const CUES: readonly Cue[] = [
+  {
+    // Indirect injection names its addressee: a document talking *to the assistant* (not to its reader).
+    name: 'addressed_to_ai',
+    pattern:
+      /(?:^|[\n>"'{([]|<!--|#|\/\/|\*)\s*(?:ai|assistant|ai assistant|model|llm|chatbot|agent|copilot|gpt|claude|bot)\s?[,:]|(?:attention|note|message|instructions?|reminder) (?:for|to) (?:the |any )?(?:ai|assistant|model|llm|chatbot|agent|bot)s?\b|(?:ai|llm|language model|assistant|agent)s? (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing) (?:this|the)|asistente[,:]|assistant ia|ki-assistent|ассистент[,:]|助手[,:：]|アシスタント[,:、]|어시스턴트[,:]|المساعد[,:]/u,
+  },
+  {
+    // A role label inside data: `"note": "SYSTEM: …"`, `<!-- assistant: …`, `[INST]`-style lines in a tool result.
+    name: 'embedded_role',
+    pattern:
+      /["'`]\s?(?:system|assistant|admin|developer)\s?:|<!--\s*(?:system|assistant|ai|admin|instruction)|\[(?:inst|system|admin|assistant)\]|<\/?(?:system|instructions?|assistant)>|#{2,} ?(?:system|instruction)/u,
+  },
+  {
+    // What the planted instruction asks the assistant to do to its user or the conversation.
+    name: 'steer_user',
+    pattern:
+      /(?:tell|inform|advise|urge|instruct|convince|ask) the user (?:to|that)|(?:forward|send|leak|share|copy) (?:the |this |all )?(?:conversation|chat|chat history|user'?s? data|messages|credentials)|(?:do not|don't|never) (?:tell|inform|mention (?:this )?to) the user|ignore the user|instead of (?:summari[sz]ing|answering|translating)|in your (?:summary|answer|reply|response),? (?:also |always )?(?:say|tell|include|mention|recommend|add)/u,
+  },
+  {
+    // Persuasive jailbreaks lift the rules rather than override an instruction.
+    name: 'rules_lifted',
+    pattern:
+      /(?:no|without|free (?:of|from)|not bound by|not (?:restricted|limited|constrained) by|freed from|outside|beyond|liberated from|unbound by|released from) (?:any |all |the |your |its )?(?:usual |normal |typical |ethical |moral |safety |content )?(?:guidelines|rules|restrictions|limits|filters|constraints|policies|safeguards|principles|programming|boundaries|ethics|morals)|(?:rules|guidelines|restrictions|filters|safeguards|policies) (?:do not|don't|no longer) apply|(?:turn|switch)(?:ed)? off (?:your |the )?(?:filters?|safety|guardrails|restrictions)/u,
+  },
+  {
+    // Fiction or hypothesis as a wrapper for operational detail ("for a novel, describe exactly how…").
+    name: 'fiction_detail',
+    pattern:
+      /(?:novel|story|screenplay|script|film|movie|book|game|roleplay|hypothetical\S*|fiction\S*|character)[^\n]{0,120}(?:exact(?:ly)?|step[- ]by[- ]step|detailed|in detail|specific (?:steps|instructions|quantities|amounts)|precise|realistic(?:ally)? (?:instructions|steps|details))/u,
+  },
   { name: 'override', pattern: new RegExp(`${OVERRIDE_VERB}${GAP}${INSTRUCTION_NOUN}`, 'u') },
   { name: 'override_prior', pattern: new RegExp(`${OVERRIDE_VERB}${SHORT}${PRIOR}`, 'u') },
   // Japanese, Korean (and German subordinate clauses) put the object before the verb.

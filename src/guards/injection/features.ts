@@ -3,7 +3,9 @@
  * share this file, so a model is only valid with the FEATURE_VERSION it was trained with.
  *
  * Features of one normalised window:
- * - word unigrams and bigrams (scaled by 1/√count so long windows do not dominate),
+ * - word unigrams and bigrams (scaled by 1/√max(count, floor) so long windows do not dominate, and a
+ *   two-word text does not put its whole weight on two n-grams: without the floor "respond please"
+ *   scored 0.81 because "respond" is common in attacks),
  * - character 3-, 4- and 5-grams (language-independent; cover CJK and obfuscated spellings),
  * - hand-made cues (cues.ts) at full weight, their count, and a GCG-style gibberish measure.
  *
@@ -13,7 +15,7 @@
 
 import { CUES } from './cues.js';
 
-export const FEATURE_VERSION = 4;
+export const FEATURE_VERSION = 5;
 export const FEATURE_BITS = 18;
 export const FEATURE_DIM = 1 << FEATURE_BITS;
 const MASK = FEATURE_DIM - 1;
@@ -152,7 +154,7 @@ export function extractFeatures(norm: string, out: FeatureBuffer): void {
       }
     }
   }
-  scaleRange(out, wordStart);
+  scaleRange(out, wordStart, WORD_FLOOR);
 
   // Character n-grams, 3 to 5, over the whole normalised window including spaces.
   const charStart = out.length;
@@ -164,7 +166,7 @@ export function extractFeatures(norm: string, out: FeatureBuffer): void {
       if (k >= 2) out.push(((g >>> 0) ^ k) & MASK, 1);
     }
   }
-  scaleRange(out, charStart);
+  scaleRange(out, charStart, CHAR_FLOOR);
 
   let fired = 0;
   for (let k = 0; k < CUES.length; k++) {
@@ -179,9 +181,14 @@ export function extractFeatures(norm: string, out: FeatureBuffer): void {
   out.push(LENGTH_INDEX[Math.min(11, Math.floor(Math.log2(n + 1)))]!, 1);
 }
 
-function scaleRange(out: FeatureBuffer, start: number): void {
+// Counts under which n-grams are no longer scaled up: a short text's few n-grams carry little evidence,
+// so its score rests on the cues (the override itself), not on which words happen to be there.
+const WORD_FLOOR = 12;
+const CHAR_FLOOR = 60;
+
+function scaleRange(out: FeatureBuffer, start: number, floor: number): void {
   const count = out.length - start;
   if (count === 0) return;
-  const s = 1 / Math.sqrt(count);
+  const s = 1 / Math.sqrt(Math.max(count, floor));
   for (let i = start; i < out.length; i++) out.val[i] = out.val[i]! * s;
 }
