@@ -15,6 +15,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const PG_URL = process.env.PORTCULLIS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.PORTCULLIS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN_TOKEN = 'pca_scale_test_admin_token_0123456789';
+/** The CLI the tests spawn; PORTCULLIS_TEST_CLI runs them against another build (e.g. an installed package). */
+export const CLI = process.env.PORTCULLIS_TEST_CLI ?? join(ROOT, 'bin/portcullis.js');
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -56,6 +58,7 @@ function newestMtime(dir: string): number {
  * errors elsewhere do not stop tsc from emitting, so success is judged by the output, not the exit code.
  */
 export async function ensureBuilt(): Promise<void> {
+  if (process.env.PORTCULLIS_TEST_CLI) return;
   const main = join(ROOT, 'dist/cli/main.js');
   const fresh = () => existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'src'));
   if (fresh()) return;
@@ -146,7 +149,7 @@ export async function spawnGateway(opts: {
   writeFileSync(configPath, JSON.stringify(opts.config, null, 2));
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/portcullis.js'), 'serve', '--config', configPath, '--data-dir', opts.dataDir, '--port', '0'],
+    [CLI, 'serve', '--config', configPath, '--data-dir', opts.dataDir, '--port', '0'],
     {
       cwd: ROOT,
       env: {
