@@ -26,6 +26,7 @@ const run = randomBytes(3).toString('hex');
 const T_RPM = `rpm-${run}`;
 const T_CONC = `conc-${run}`;
 const T_BUDGET = `budget-${run}`;
+const T_TOKENS = `tokens-${run}`;
 
 let fake: FakeOpenAI;
 let held: FakeOpenAI;
@@ -58,6 +59,7 @@ beforeAll(async () => {
         { scope: 'tenant', tenant: T_RPM, requests_per_minute: 100 },
         { scope: 'tenant', tenant: T_CONC, concurrent: 5 },
         { scope: 'tenant', tenant: T_BUDGET, budget_usd_per_day: 1 },
+        { scope: 'tenant', tenant: T_TOKENS, output_tokens_per_minute: 100 },
       ],
       // 1000 USD per million output tokens = 1000 micro-USD per token; input is free.
       prices: { 'm-fast': { input_per_mtok: 0, output_per_mtok: 1000 } },
@@ -80,7 +82,7 @@ beforeAll(async () => {
     gateways.push(await spawnGateway({ config, dataDir, env }));
   }
   const admin = gateways[0]!.base;
-  for (const t of [T_RPM, T_CONC, T_BUDGET]) {
+  for (const t of [T_RPM, T_CONC, T_BUDGET, T_TOKENS]) {
     await adminPost(admin, '/tenants', { id: t });
     keys[t] = (await adminPost(admin, '/keys', { tenant: t })).key as string;
   }
@@ -215,5 +217,37 @@ describe('limits shared by two gateway processes', () => {
     );
     const again = await burst(5, keys[T_CONC]!, 'm-fast');
     expect(again.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('output tokens: usage reconciled after an answer on one process is charged before the next on the other', async () => {
+    // 100 output tokens per minute; each answer reports 90. The first answer (process A) leaves 10, the
+    // second (process B, admitted because the bucket is not in debt) leaves −80, and the third (A) is refused
+    // until 80 tokens have refilled: 48 s.
+    fake.setBehaviour({ usage: { prompt_tokens: 3, completion_tokens: 90 } });
+    const bucket = `pcx:{limits}:r3:t:${T_TOKENS}:otpm`;
+    const level = async () => Number(await redis.hget(bucket, 't'));
+    try {
+      for (const [i, expected] of [
+        [0, 10],
+        [1, -80],
+      ] as const) {
+        const r = await chat(gateways[i]!.base, keys[T_TOKENS]!, 'm-fast');
+        expect(r.status).toBe(200);
+        // Reconciliation runs just after the answer: wait for it to reach Redis (it refills slowly meanwhile).
+        await waitUntil(
+          'the usage to be charged',
+          async () => ((await level()) <= expected + 5 ? true : undefined),
+          30_000,
+        );
+      }
+      const refused = await chat(gateways[0]!.base, keys[T_TOKENS]!, 'm-fast');
+      expect(refused.status).toBe(429);
+      expect((refused.body.error as { message: string }).message).toMatch(/output tokens per minute/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(30);
+      expect(refused.headers.get('x-ratelimit-limit-tokens')).toBe('100');
+      expect(refused.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
+    } finally {
+      fake.setBehaviour({});
+    }
   });
 });
