@@ -36,10 +36,17 @@ describe('guards config', () => {
   });
 
   it('judges injection in system texts like direct injection unless system_action says otherwise', () => {
+    // The classifier is off on the operator's own system text unless classify_system is set.
     const def = compilePolicy({}, opts).base;
-    expect(def.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'block', threshold: 0.6 });
+    expect(def.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'off', threshold: 1 });
+    expect(def.ruleFor('injection.role_markers', 'injection', 'system').action).toBe('block');
+    const classified = compilePolicy({ injection: { classify_system: true } }, opts).base;
+    expect(classified.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'block', threshold: 0.6 });
     const trusted = compilePolicy(
-      { injection: { system_action: 'log' }, detectors: { 'injection.role_markers': { threshold: 0.3 } } },
+      {
+        injection: { system_action: 'log', classify_system: true },
+        detectors: { 'injection.role_markers': { threshold: 0.3 } },
+      },
       opts,
     ).base;
     expect(trusted.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'log', threshold: 0.6 });
