@@ -49,6 +49,8 @@ beforeAll(async () => {
     dataDir: dir,
     config: {
       server: { log_level: 'trace' },
+      // Keys, logs and routing are under test here, not content inspection (test/guards covers that).
+      guards: { enabled: false },
       providers: [{ name: 'fake', type: 'openai', base_url: fake.url, region: 'eu', api_key_env: 'FAKE_UPSTREAM_KEY' }],
       models: [{ name: 'gpt-test', provider: 'fake', model: 'fake-model' }],
     },
