@@ -44,6 +44,9 @@ const processes: GatewayProcess[] = [];
 function configFor(dataDir: string, databaseUrl: string) {
   return {
     server: { port: 0, log_level: 'silent', shutdown_grace_ms: 1000 },
+    // These tests are about limits, storage and faults; content inspection has its own tests (and is kept
+    // out of the way so detector work in progress elsewhere cannot change the outcome here).
+    guards: { enabled: false },
     storage: { data_dir: dataDir, database_url: databaseUrl },
     providers: [{ name: 'fake', type: 'openai', base_url: fake.url, region: 'eu', api_key: 'sk-up' }],
     models: [{ name: 'm', provider: 'fake', model: 'fake-model' }],

@@ -42,6 +42,9 @@ async function gateway(redisUrl: string, onStoreError: 'open' | 'closed'): Promi
   const dir = tempDir('pcx-redis-fault-');
   const config = validateConfig({
     server: { port: 0, log_level: 'silent', shutdown_grace_ms: 1000 },
+    // These tests are about limits, storage and faults; content inspection has its own tests (and is kept
+    // out of the way so detector work in progress elsewhere cannot change the outcome here).
+    guards: { enabled: false },
     storage: { data_dir: dir, redis_url: redisUrl },
     providers: [{ name: 'fake', type: 'openai', base_url: fake.url, region: 'eu', api_key: 'sk-up' }],
     models: [{ name: 'm', provider: 'fake', model: 'fake-model' }],

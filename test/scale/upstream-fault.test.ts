@@ -16,6 +16,9 @@ beforeAll(async () => {
   slow = await startFakeOpenAI({ hang: true });
   const deadPort = await freePort();
   h = await startHarness(({ openai }) => ({
+    // These tests are about limits, storage and faults; content inspection has its own tests (and is kept
+    // out of the way so detector work in progress elsewhere cannot change the outcome here).
+    guards: { enabled: false },
     providers: [
       { name: 'good', type: 'openai', base_url: openai, region: 'eu', api_key: 'sk-good' },
       { name: 'dead', type: 'openai', base_url: `http://127.0.0.1:${deadPort}/v1`, region: 'eu', api_key: 'sk-d' },
