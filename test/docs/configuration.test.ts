@@ -11,8 +11,10 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { CliIO } from '../../src/cli/admin-client.js';
 import { configCheck } from '../../src/cli/config.js';
-import { ConfigError, parseConfigText } from '../../src/config/load.js';
+import { ConfigError, parseConfigText, validateConfig } from '../../src/config/load.js';
+import { modelSchema, providerSchema } from '../../src/config/providers.js';
 import { configSchema } from '../../src/config/schema.js';
+import { INJECTION_THRESHOLDS } from '../../src/guards/injection/thresholds.js';
 import { codeSpans, fencedBlocks, ROOT, readDoc } from './helpers.js';
 
 const doc = readDoc('configuration.md');
@@ -50,6 +52,22 @@ function schemaPaths(schema: z.ZodType, prefix = ''): string[] {
     default:
       return [];
   }
+}
+
+/** (field, default cell) of every table whose header is `| field | type | default | …`. */
+function defaultCells(markdown: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('| field | type | default |')) continue;
+    for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++) {
+      const cells = lines[i]!.slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim());
+      out.push([cells[0]!.replace(/^`|`$/g, ''), cells[2]!]);
+    }
+  }
+  return out;
 }
 
 describe('docs/configuration.md covers the schema', () => {
@@ -90,6 +108,37 @@ describe('docs/configuration.md covers the schema', () => {
       return top !== undefined && sections.has(top) && /^[a-z_.[\]]+$/.test(s) && !known.has(path);
     });
     expect(stale, `docs name fields the schema lacks: ${stale.join(', ')}`).toEqual([]);
+  });
+
+  it('gives the default the schema applies, for every field whose default is a plain value', () => {
+    const defaults = {
+      ...validateConfig({}),
+      'providers[]': providerSchema.parse({ name: 'p', type: 'openai', base_url: 'http://h/v1', region: 'eu' }),
+      'models[]': modelSchema.parse({ name: 'm', provider: 'p', model: 'x' }),
+    } as Record<string, unknown>;
+    const valueAt = (path: string): unknown => {
+      const arr = /^(\w+\[\])\.(.+)$/.exec(path);
+      const [root, rest] = arr ? [defaults[arr[1]!], arr[2]!] : [defaults, path];
+      return rest.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], root);
+    };
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const [field, cell] of defaultCells(doc)) {
+      const value = valueAt(field);
+      const literal = /^`([^`]*)`/.exec(cell)?.[1];
+      if (value === undefined || literal === undefined) continue;
+      if (typeof value === 'object' && JSON.stringify(value) !== '[]' && JSON.stringify(value) !== '{}') continue;
+      checked++;
+      const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      if (literal !== shown) wrong.push(`${field}: docs say ${literal}, schema gives ${shown}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(60);
+  });
+
+  it('states the injection classifier thresholds the code uses', () => {
+    const { direct, indirect } = INJECTION_THRESHOLDS;
+    expect(doc).toContain(`tuned thresholds (${direct} direct, ${indirect} indirect`);
   });
 
   it('lists every PORTCULLIS_* environment variable the sources read', () => {
