@@ -52,13 +52,17 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
   const { config } = opts;
   const env = opts.env ?? process.env;
   const adminToken = ensureAdminToken(config.storage.data_dir, env);
-  const store = await openStore({ dataDir: config.storage.data_dir, databaseUrl: config.storage.database_url });
+  let log: Logger | undefined;
+  const store = await openStore({
+    dataDir: config.storage.data_dir,
+    databaseUrl: config.storage.database_url,
+    onPoolError: (err) => log?.warn({ err: err.message }, 'database connection lost; it is reopened on the next query'),
+  });
   const closers: Array<() => Promise<void>> = [() => store.close()];
   try {
     const adapters = createProviderRegistry(config, { openai: createOpenAIAdapter }, env);
     closers.unshift(() => closeProviderRegistry(adapters));
     const router = createRouter(config);
-    let log: Logger | undefined;
     const report = (what: string) => (err: unknown) => log?.error({ err }, what);
 
     const verifier = new KeyVerifier({ db: store.db, onError: report('api key usage write failed') });

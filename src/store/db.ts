@@ -59,6 +59,9 @@ async function openPostgres(opts: OpenStoreOptions, url: string): Promise<Store>
     options: `-c search_path=${schema}`,
   });
   pool.on('error', (err) => opts.onPoolError?.(err));
+  // A connection that dies while a query holds it emits 'error' on its client, which the pool does not
+  // listen to: unhandled, it would end the process. The query itself still fails and is retried by its owner.
+  pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Connect first, so an unreachable server is reported as such rather than as a failed migration.
