@@ -31,8 +31,16 @@ describe('the error catalogue in docs/api.md', () => {
     expect(missing, `codes missing from docs/api.md: ${missing.join(', ')}`).toEqual([]);
   });
 
-  it('has one row per code, no more', () => {
-    expect(rows.map((r) => unquote(r[0]!)).sort()).toEqual([...codes].sort());
+  it('has one row per code, no more (a failure prints the rows to paste)', () => {
+    const documented = new Set(rows.map((r) => unquote(r[0]!)));
+    const toAdd = codes
+      .filter((c) => !documented.has(c))
+      .map((c) => {
+        const e = ERROR_CATALOGUE[c];
+        return `| \`${c}\` | ${e.status} | \`${e.wire}\` | \`${e.openai}\` | \`${e.anthropic}\` | <when it happens> |`;
+      });
+    expect(toAdd, `rows missing from docs/api.md:\n${toAdd.join('\n')}`).toEqual([]);
+    expect([...documented].sort()).toEqual([...codes].sort());
   });
 
   it('gives each code its status, wire code and both dialect types', () => {
