@@ -22,7 +22,8 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   let value: unknown;
   try {
-    value = text.includes('__proto__') || text.includes('constructor') ? JSON.parse(text, stripProto) : JSON.parse(text);
+    value =
+      text.includes('__proto__') || text.includes('constructor') ? JSON.parse(text, stripProto) : JSON.parse(text);
   } catch (err) {
     const detail = err instanceof SyntaxError ? err.message : 'too deeply nested';
     throw new PortcullisError('PCX_INVALID_JSON', `the request body is not valid JSON: ${detail}`);

@@ -37,7 +37,11 @@ export function renderError(err: PortcullisError, dialect: Dialect, requestId: s
     return {
       status: err.status,
       headers,
-      body: { type: 'error', error: { type: spec.anthropic, message, code: spec.wire, ...err.details }, request_id: requestId },
+      body: {
+        type: 'error',
+        error: { type: spec.anthropic, message, code: spec.wire, ...err.details },
+        request_id: requestId,
+      },
     };
   }
   return {
