@@ -11,7 +11,7 @@ import { fencedBlocks, ROOT } from './helpers.js';
 const PAGES = ['docs/configuration.md', 'docs/api.md', 'docs/security.md', 'README.md'];
 
 /** GitHub's heading anchor: lower case, punctuation other than `-` and `_` removed, spaces to `-`. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
