@@ -76,8 +76,10 @@ export async function startFakeServer<B extends CommonBehaviour>(
       else res.destroy();
     });
   });
-  // Keep-alive sockets idle in a client's pool must not keep the fake open after the test.
-  server.keepAliveTimeout = 1000;
+  // close() ends idle keep-alive sockets itself. The hint must stay well above undici's 2 s
+  // keepAliveTimeoutThreshold, or clients close every connection after one request (which would make the
+  // benchmarks measure TCP set-up instead of the gateway).
+  server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -50,6 +50,24 @@ export interface OverlapIndex {
   find(text: string): Array<{ start: number; end: number }>;
 }
 
+/** Apps send the same system prompt with every request: its index is built once and kept (bounded LRU). */
+const CACHE_MAX = 256;
+const cache = new Map<string, OverlapIndex>();
+
+export function overlapIndexFor(prompt: string, k: number): OverlapIndex {
+  const key = `${k}\u0000${prompt}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const index = createOverlapIndex(prompt, k);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, index);
+  return index;
+}
+
 export function createOverlapIndex(prompt: string, k: number): OverlapIndex {
   const p = normalize(prompt).text;
   const hp = highPower(k);
