@@ -39,7 +39,9 @@ export interface Pipelines {
 
 export function buildPipelines(stages: PipelineStages): Pipelines {
   return {
-    full: compose(STAGE_ORDER.map((name) => named(name, (name === 'decode' ? stages.decode : stages[name]) ?? decode))),
+    full: compose(
+      STAGE_ORDER.map((name) => (name === 'decode' ? (stages.decode ?? decode) : named(name, stages[name]))),
+    ),
     light: compose([stages.record, stages.authenticate, stages.decode ?? decode]),
   };
 }
