@@ -90,6 +90,23 @@ export const extractionSchema = z
     max_profiles: z.number().int().min(100).max(10_000_000).default(200_000),
     /** How often changed profiles are written to the store. */
     persist_interval_ms: z.number().int().min(100).max(3_600_000).default(5000),
+    /**
+     * Stolen and shared keys (issue 11): a per-key picture of normal traffic and a sequential change
+     * test that flags a foreign sub-stream. `action` is what a flagged key's matching requests get;
+     * operators asked to know first, so the default only alerts.
+     */
+    key_watch: z
+      .object({
+        enabled: z.boolean().default(true),
+        action: z.enum(['alert', 'throttle', 'degrade', 'block']).default('alert'),
+        /** CUSUM threshold; higher = fewer false alarms, later flags. */
+        threshold: z.number().min(1).max(1000).default(14),
+        /** Smallest share of a key's traffic the test is tuned for. */
+        share: z.number().gt(0).lt(1).default(0.05),
+        max_keys: z.number().int().min(100).max(10_000_000).default(200_000),
+      })
+      .strict()
+      .default({ enabled: true, action: 'alert', threshold: 14, share: 0.05, max_keys: 200_000 }),
     tenants: z
       .record(
         z.string().min(1),

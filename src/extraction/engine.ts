@@ -8,6 +8,8 @@ import type { Action } from '../core/findings.js';
 import { ClusterIndex, copyEvidence } from './cluster.js';
 import { addEvidence, type Evidence } from './evidence.js';
 import { extractFeatures } from './features/extract.js';
+import type { SubstreamSummary } from './keywatch/substream.js';
+import { type KeyObservation, KeyWatch } from './keywatch/watch.js';
 import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
 import { AccountProfile } from './profile.js';
 import { scoreEvidence } from './score.js';
@@ -28,6 +30,9 @@ export interface Verdict {
   reasons: string[];
   cluster: string | null;
   status: AccountStatus;
+  /** Share of the key's traffic in the named sub-stream (stolen/shared key), when one is flagged. */
+  share?: number;
+  substream?: SubstreamSummary;
 }
 
 interface AccountState {
@@ -36,6 +41,8 @@ interface AccountState {
   status: AccountStatus;
   id: number;
   verdict: Verdict;
+  /** The last flagged key's sub-stream of this account. */
+  keyAlert?: { share: number; substream: SubstreamSummary };
 }
 
 export interface EngineOptions {
@@ -59,6 +66,9 @@ export class ExtractionEngine {
   private readonly remote = new Map<string, Evidence>();
   /** Group score at which members are re-judged: the weakest response stronger than logging. */
   private readonly flagThreshold: number;
+  private readonly keyWatch: KeyWatch | undefined;
+  /** The key watch's view of the last observed request (the shape stage and evaluation read it). */
+  lastKey: KeyObservation | undefined;
 
   constructor(
     config: ExtractionConfig = extractionSchema.parse({}),
@@ -72,6 +82,15 @@ export class ExtractionEngine {
       config.thresholds.degrade ??
       config.thresholds.block ??
       2;
+    const kw = config.key_watch;
+    this.keyWatch = kw.enabled
+      ? new KeyWatch(kw.max_keys, { share: kw.share, threshold: kw.threshold, maxLlr: 8 })
+      : undefined;
+  }
+
+  /** The per-key watch (stolen and shared keys), when enabled. */
+  get keys(): KeyWatch | undefined {
+    return this.keyWatch;
   }
 
   policyFor(tenant: string | undefined): ResolvedPolicy {
@@ -96,6 +115,11 @@ export class ExtractionEngine {
     if (this.config.clustering) {
       this.clusters.link(st.id, trace.templateTokens, f.userAgent, f.network);
       if (before) this.clusters.applyDelta(st.id, before, st.profile.evidence);
+    }
+    if (this.keyWatch) {
+      const k = this.keyWatch.observe(account, f);
+      this.lastKey = k.obs;
+      if (k.obs.flagged) st.keyAlert = k.state.substream();
     }
     this.dirty.add(account);
     return this.judge(st);
@@ -254,8 +278,19 @@ export class ExtractionEngine {
     if (!policy.enabled || st.status === 'allowed' || policy.allow.has(st.profile.account)) action = 'allow';
     else if (st.status === 'confirmed') action = 'block';
     else action = actionFor(p.maxScore, policy.thresholds);
+    // A flagged key raises the account to at least an alert: the operator learns of it before any
+    // response; the configured response applies to the matching sub-stream only (shape stage).
+    const exempt = !policy.enabled || st.status === 'allowed' || policy.allow.has(st.profile.account);
+    if (st.keyAlert && !exempt && rank(action) < rank('alert')) action = 'alert';
     // Reasons are kept from the strongest moment: an account that dilutes its traffic later keeps them.
-    const keepReasons = score < p.maxScore && prev.reasons.length > 0 ? prev.reasons : reasons;
+    let keepReasons = score < p.maxScore && prev.reasons.length > 0 ? prev.reasons : reasons;
+    if (st.keyAlert) {
+      const extra = [
+        'key_substream_shift',
+        ...Object.keys(st.keyAlert.substream.fingerprint).map((c) => `substream_${c}`),
+      ];
+      keepReasons = [...new Set([...keepReasons, ...extra])];
+    }
     const v: Verdict = {
       account: st.profile.account,
       requests: e.n,
@@ -268,6 +303,10 @@ export class ExtractionEngine {
       cluster,
       status: st.status,
     };
+    if (st.keyAlert) {
+      v.share = Math.round(st.keyAlert.share * 1e4) / 1e4;
+      v.substream = st.keyAlert.substream;
+    }
     st.verdict = v;
     if (rank(action) > rank(prev.action)) this.opts.onEscalate?.(v, prev.action);
     return v;

@@ -5,6 +5,7 @@
  */
 import type { ExtractionConfig } from '../config/extraction.js';
 import { ExtractionEngine, type Verdict } from './engine.js';
+import type { SubstreamSummary } from './keywatch/substream.js';
 import { parseTraceLine } from './trace.js';
 
 export interface VerdictRecord {
@@ -16,6 +17,9 @@ export interface VerdictRecord {
   first_flagged_ts: string | null;
   cluster: string | null;
   reasons: string[];
+  /** Stolen/shared key: the named sub-stream's share of the key's traffic, and the sub-stream. */
+  share?: number;
+  substream?: SubstreamSummary;
 }
 
 /** Per-account numbers the evaluation needs beyond the verdicts file. */
@@ -125,6 +129,10 @@ export class Replayer {
       if (v) {
         t.record.cluster = v.cluster;
         t.record.reasons = v.reasons;
+        if (v.substream) {
+          t.record.share = v.share;
+          t.record.substream = v.substream;
+        }
         t.record.score = Math.round(Math.max(t.record.score, v.score) * 1e4) / 1e4;
       }
     }

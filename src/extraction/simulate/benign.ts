@@ -28,6 +28,8 @@ export interface SimContext {
   labels: Record<string, string | null>;
   /** Population of each account (chat, app, batch, eval, campaign): for the evaluation, not in the labels file. */
   kinds: Record<string, string>;
+  /** Requests of a campaign hidden inside a benign account's traffic (stolen keys). */
+  foreign?: Set<TraceLine>;
 }
 
 const HOUR = 3_600_000;

@@ -5,6 +5,7 @@
 
 import { fnv1a, hex } from '../hash.js';
 import {
+  APP_SPECS,
   batchJobs,
   chatUsers,
   evalHarnesses,
@@ -17,6 +18,7 @@ import { bulk, capabilitySweep, coverTraffic, hydra, lowAndSlow, paraphrased, re
 import type { PromptData } from './data.js';
 import type { TraceLine } from './emit.js';
 import { Rng } from './prng.js';
+import { stolenKeys } from './stolen.js';
 
 type Campaign = (ctx: SimContext, id: string, accounts: number) => void;
 
@@ -30,7 +32,13 @@ const CAMPAIGNS: Record<string, { run: Campaign; accounts: [number, number] }> =
   paraphrase: { run: paraphrased, accounts: [2, 3] },
 };
 
-export const SCENARIOS: Record<string, { campaigns: string[]; description: string; heldOut?: boolean }> = {
+/** Production apps whose key is stolen in the stolen-key scenarios (the others stay clean). */
+const STOLEN_APPS = 3;
+
+export const SCENARIOS: Record<
+  string,
+  { campaigns: string[]; description: string; heldOut?: boolean; stolenShare?: number }
+> = {
   benign: { campaigns: [], description: 'benign population only (chat users, apps, batch jobs, evaluation harnesses)' },
   bulk: { campaigns: ['bulk'], description: 'bulk self-instruct generation from single accounts' },
   reasoning: { campaigns: ['reasoning'], description: 'reasoning harvest (prompted and API-requested reasoning)' },
@@ -45,6 +53,16 @@ export const SCENARIOS: Record<string, { campaigns: string[]; description: strin
     description:
       'every campaign, plus hard negatives never used for tuning (quiz generator, explainer app, entity batch, reasoning-model evaluation)',
     heldOut: true,
+  },
+  'stolen-key-5': {
+    campaigns: [],
+    description: `extraction under ${STOLEN_APPS} production apps' own keys at 5% of their traffic, half from the apps' servers`,
+    stolenShare: 0.05,
+  },
+  'stolen-key-10': {
+    campaigns: [],
+    description: `extraction under ${STOLEN_APPS} production apps' own keys at 10% of their traffic, half from the apps' servers`,
+    stolenShare: 0.1,
   },
 };
 
@@ -66,6 +84,8 @@ export interface Simulation {
   labels: { accounts: Record<string, string | null> };
   /** Population of each account, for the evaluation's breakdown (never written to the labels file). */
   kinds: Record<string, string>;
+  /** Indices into `lines` of campaign requests hidden in a benign account's traffic (stolen keys). */
+  foreign: Set<number>;
 }
 
 export function simulate(data: PromptData, o: SimulateOptions): Simulation {
@@ -78,7 +98,17 @@ export function simulate(data: PromptData, o: SimulateOptions): Simulation {
   const kinds: Record<string, string> = {};
   const start = Date.parse(o.start ?? '2026-11-01T00:00:00.000Z');
   const days = o.days ?? 3;
-  const ctx = (label: string): SimContext => ({ rng: root.fork(label), data, start, days, out, labels, kinds });
+  const foreign = new Set<TraceLine>();
+  const ctx = (label: string): SimContext => ({
+    rng: root.fork(label),
+    data,
+    start,
+    days,
+    out,
+    labels,
+    kinds,
+    foreign,
+  });
   chatUsers(ctx('chat'), o.users ?? 150);
   productionApps(ctx('apps'));
   batchJobs(ctx('batch'));
@@ -92,6 +122,16 @@ export function simulate(data: PromptData, o: SimulateOptions): Simulation {
     const c = CAMPAIGNS[name]!;
     const rng = root.fork(`size:${name}`);
     c.run(ctx(`campaign:${name}`), `${name}-${o.seed}`, rng.int(c.accounts[0], c.accounts[1]));
+  }
+  if (sc.stolenShare !== undefined) {
+    const rng = root.fork('stolen:apps');
+    const apps = APP_SPECS.map((a) => a.account);
+    const chosen: string[] = [];
+    while (chosen.length < Math.min(STOLEN_APPS, apps.length)) {
+      const a = rng.pick(apps);
+      if (!chosen.includes(a)) chosen.push(a);
+    }
+    stolenKeys(ctx('campaign:stolen'), `${o.scenario}-${o.seed}`, sc.stolenShare, chosen);
   }
   // Stable sort: equal times keep generation order, so the trace is deterministic.
   out.sort((a, b) => a.ts - b.ts);
@@ -110,8 +150,17 @@ export function simulate(data: PromptData, o: SimulateOptions): Simulation {
   const anonKinds: Record<string, string> = {};
   for (const [a, v] of Object.entries(labels)) anonLabels[anon(a)] = v;
   for (const [a, k] of Object.entries(kinds))
-    anonKinds[anon(a)] = a.startsWith('app-') || a.startsWith('batch-') || a.startsWith('eval-') ? `${k}:${a}` : k;
-  return { lines: out, labels: { accounts: anonLabels }, kinds: anonKinds };
+    anonKinds[anon(a)] =
+      k === 'stolen-key'
+        ? `${k}:${a}`
+        : a.startsWith('app-') || a.startsWith('batch-') || a.startsWith('eval-')
+          ? `${k}:${a}`
+          : k;
+  const foreignIdx = new Set<number>();
+  out.forEach((l, i) => {
+    if (foreign.has(l)) foreignIdx.add(i);
+  });
+  return { lines: out, labels: { accounts: anonLabels }, kinds: anonKinds, foreign: foreignIdx };
 }
 
 /** One trace line as JSON text, `ts` in RFC 3339 with milliseconds. */

@@ -1,0 +1,96 @@
+/**
+ * Per-key watch for stolen and shared keys (issue 11): each key's picture, its change test and the
+ * named sub-stream. Bounded: at most `maxKeys` keys in memory, each a few kilobytes.
+ */
+import { fnv1a } from '../hash.js';
+import type { RequestFeatures } from '../types.js';
+import { CUSUM_DEFAULTS, type CusumOptions, MixtureCusum } from './change.js';
+import { KeyPicture, type Novelty } from './picture.js';
+import { type SubstreamSummary, SubstreamTracker } from './substream.js';
+
+/** Weight at which a foreign-looking request is learnt into the picture. */
+export const FOREIGN_LEARN_WEIGHT = 0.1;
+
+export interface KeyObservation {
+  novelty: Novelty;
+  /** The key's change test has crossed its threshold (now or earlier). */
+  flagged: boolean;
+  /** This request was the one that crossed it. */
+  justFlagged: boolean;
+  /** This request belongs to the named sub-stream. */
+  matches: boolean;
+}
+
+export class KeyState {
+  picture = new KeyPicture();
+  cusum: MixtureCusum;
+  tracker = new SubstreamTracker();
+
+  constructor(
+    readonly key: number,
+    opts: CusumOptions,
+  ) {
+    this.cusum = new MixtureCusum(opts);
+  }
+
+  observe(f: RequestFeatures): KeyObservation {
+    const nv = this.picture.novelty(f);
+    const wasFlagged = this.cusum.flaggedAt > 0;
+    const wasZero = this.cusum.s === 0;
+    const flagged = this.picture.warm ? this.cusum.push(nv.llr) : false;
+    if (!wasFlagged && wasZero && this.cusum.s > 0) this.tracker.reset(f.ts);
+    const justFlagged = flagged && !wasFlagged;
+    let matches = false;
+    if (!flagged) this.tracker.add(nv, false);
+    else if (justFlagged) {
+      this.tracker.add(nv, false);
+      this.tracker.name(this.picture);
+      matches = this.tracker.add(nv, true);
+    } else matches = this.tracker.add(nv, true);
+    this.picture.learn(f, nv, nv.llr > 0 ? FOREIGN_LEARN_WEIGHT : 1);
+    return { novelty: nv, flagged, justFlagged, matches };
+  }
+
+  /** The named sub-stream and its share of the key's traffic since it was named, once flagged. */
+  substream(): { share: number; substream: SubstreamSummary } | undefined {
+    if (this.cusum.flaggedAt === 0) return undefined;
+    const s = this.tracker.summary(this.key);
+    return { share: s.requests > 0 ? s.matched / s.requests : 0, substream: s };
+  }
+}
+
+export class KeyWatch {
+  private readonly keys = new Map<string, KeyState>();
+
+  constructor(
+    readonly maxKeys = 100_000,
+    readonly opts: CusumOptions = CUSUM_DEFAULTS,
+  ) {}
+
+  /** The key of a request: its API key id when known, else the account (one key per account). */
+  static keyId(account: string, f: RequestFeatures): string {
+    return f.key !== 0 ? `${account}\u0000${f.key}` : account;
+  }
+
+  observe(account: string, f: RequestFeatures): { state: KeyState; obs: KeyObservation } {
+    const id = KeyWatch.keyId(account, f);
+    let st = this.keys.get(id);
+    if (!st) {
+      st = new KeyState(f.key !== 0 ? f.key : fnv1a(account), this.opts);
+      this.keys.set(id, st);
+      if (this.keys.size > this.maxKeys) {
+        const oldest = this.keys.keys().next();
+        if (!oldest.done) this.keys.delete(oldest.value);
+      }
+    }
+    return { state: st, obs: st.observe(f) };
+  }
+
+  get(account: string, f: RequestFeatures): KeyState | undefined {
+    return this.keys.get(KeyWatch.keyId(account, f));
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}
