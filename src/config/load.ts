@@ -16,7 +16,10 @@ export class ConfigError extends Error {
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   if (path.length === 0) return '(root)';
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
@@ -54,7 +57,10 @@ export function loadConfigFile(path: string): Config {
 }
 
 /** Config from --config, else PORTCULLIS_CONFIG, else the defaults; env overrides applied. */
-export function resolveConfig(opts: { config?: string; dataDir?: string; port?: number; host?: string }, env = process.env): Config {
+export function resolveConfig(
+  opts: { config?: string; dataDir?: string; port?: number; host?: string },
+  env = process.env,
+): Config {
   const path = opts.config ?? env.PORTCULLIS_CONFIG;
   const base = path ? loadConfigFile(path) : validateConfig({});
   const copy = structuredClone(base) as Config;

@@ -15,7 +15,10 @@ export const providerSchema = z
       .url()
       .refine((u) => /^https?:$/.test(new URL(u).protocol), 'base_url must be http or https'),
     /** Name of the environment variable that holds the upstream key. Preferred over `api_key`. */
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional(),
     api_key: z.string().min(1).optional(),
     region: regionSchema,
     /** Extra headers sent upstream (e.g. OpenAI-Organization). Never includes the client's own headers. */

@@ -31,7 +31,8 @@ export const configSchema = z
   .superRefine((cfg, ctx) => {
     const providers = new Set<string>();
     cfg.providers.forEach((p, i) => {
-      if (providers.has(p.name)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider "${p.name}"` });
+      if (providers.has(p.name))
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider "${p.name}"` });
       providers.add(p.name);
     });
     const modelNames = new Set(cfg.models.map((m) => m.name));
@@ -43,7 +44,11 @@ export const configSchema = z
         if (typeof f === 'string' && !modelNames.has(f)) {
           ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j], message: `unknown model "${f}"` });
         } else if (typeof f !== 'string' && !providers.has(f.provider)) {
-          ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j, 'provider'], message: `unknown provider "${f.provider}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', i, 'fallbacks', j, 'provider'],
+            message: `unknown provider "${f.provider}"`,
+          });
         }
       });
     });

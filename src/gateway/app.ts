@@ -202,7 +202,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance &
       ex.decode = () => ({ kind: 'embeddings', embeddings: deps.parseEmbeddings(req.body) });
       await deps.pipeline(ex);
       const result = ex.result;
-      if (!result || result.kind !== 'json') throw new PortcullisError('PCX_INTERNAL', 'no embeddings answer');
+      if (result?.kind !== 'json') throw new PortcullisError('PCX_INTERNAL', 'no embeddings answer');
       ex.status = result.status;
       finish(ex, req);
       return reply.code(result.status).headers(ex.responseHeaders).send(result.body);

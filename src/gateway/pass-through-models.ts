@@ -14,7 +14,7 @@ export async function passThroughModels(
 ): Promise<{ object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> }> {
   const provider = config.providers[0];
   const empty = { object: 'list' as const, data: [] };
-  if (!provider || provider.type !== 'openai') return empty;
+  if (provider?.type !== 'openai') return empty;
   const key = provider.api_key ?? (provider.api_key_env ? env[provider.api_key_env] : undefined);
   try {
     const res = await request(`${provider.base_url.replace(/\/+$/, '')}/models`, {

@@ -30,6 +30,11 @@ export interface ProviderAdapter {
    * (and `usage` when known).
    */
   stream(req: ChatRequest, target: Target, opts: CallOptions): Promise<AsyncIterable<StreamEvent>>;
-  embeddings?(model: string, body: Record<string, unknown>, target: Target, opts: CallOptions): Promise<EmbeddingsResult>;
+  embeddings?(
+    model: string,
+    body: Record<string, unknown>,
+    target: Target,
+    opts: CallOptions,
+  ): Promise<EmbeddingsResult>;
   close(): Promise<void>;
 }

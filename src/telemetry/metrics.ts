@@ -48,7 +48,12 @@ export function createMetrics(knownModels: ReadonlySet<string> | null): GatewayM
   };
   const recorder: Recorder = (ex) => {
     const model = modelLabel(ex);
-    requests.inc({ endpoint: ex.endpoint, model, provider: ex.upstream?.provider ?? 'none', status: String(ex.status ?? 0) });
+    requests.inc({
+      endpoint: ex.endpoint,
+      model,
+      provider: ex.upstream?.provider ?? 'none',
+      status: String(ex.status ?? 0),
+    });
     latency.observe({ endpoint: ex.endpoint }, Number(process.hrtime.bigint() - ex.startedNs) / 1e9);
     if (ex.usage) {
       tokens.inc({ direction: 'input', model }, ex.usage.inputTokens);

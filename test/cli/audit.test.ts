@@ -94,7 +94,7 @@ describe('portcullis audit (in-process, embedded database)', () => {
     expect(bad.stderr[0]).toMatch(/verification FAILED at entry 0: entries 0\.\.11 do not match the signed checkpoint/);
 
     const wrongKey = captureIO();
-    const other = 'cli.test/audit+00000000+AQ' + 'A'.repeat(42) + '=';
+    const other = `cli.test/audit+00000000+AQ${'A'.repeat(42)}=`;
     expect(await auditVerify({ export: file, publicKey: other }, wrongKey)).toBe(1);
   });
 

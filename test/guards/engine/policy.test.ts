@@ -41,7 +41,10 @@ describe('guards config', () => {
     expect(def.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'off', threshold: 1 });
     expect(def.ruleFor('injection.role_markers', 'injection', 'system').action).toBe('block');
     const classified = compilePolicy({ injection: { classify_system: true } }, opts).base;
-    expect(classified.ruleFor('injection.classifier', 'injection', 'system')).toEqual({ action: 'block', threshold: 0.6 });
+    expect(classified.ruleFor('injection.classifier', 'injection', 'system')).toEqual({
+      action: 'block',
+      threshold: 0.6,
+    });
     const trusted = compilePolicy(
       {
         injection: { system_action: 'log', classify_system: true },
