@@ -135,6 +135,16 @@ export class ExtractionEngine {
     return this.judge(this.state(account, tenant));
   }
 
+  /**
+   * Whether a request (not yet observed) belongs to the named sub-stream of its key, when that key
+   * is flagged: the shape stage aims the key-watch response at these requests only.
+   */
+  inSubstream(obs: RequestObservation): boolean {
+    if (!this.keyWatch) return false;
+    const f = extractFeatures(obs);
+    return this.keyWatch.get(obs.account, f)?.matchesNow(f) ?? false;
+  }
+
   /** The current verdict of an account, or undefined if never seen. */
   verdict(account: string): Verdict | undefined {
     return this.accounts.get(account)?.verdict;

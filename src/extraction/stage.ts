@@ -16,6 +16,9 @@ import type { ExtractionEngine, Verdict } from './engine.js';
 export const STAGE_NAME = 'extraction';
 export const DETECTOR = 'extraction.profile';
 
+/** Strength of the responses a key-watch action may raise a request to. */
+const RANK = { log: 1, alert: 2, throttle: 3, degrade: 4, block: 5 } as const;
+
 /** The account an exchange counts against, by `account_by`. */
 export function accountOf(p: Principal, by: ExtractionConfig['account_by']): string {
   return by === 'key' ? `${p.tenant}/${p.keyId}` : p.tenant;
@@ -109,9 +112,35 @@ export function createShapeStage(o: ShapeOptions): Stage {
     const account = accountOf(ex.principal, config.account_by);
     const v = engine.verdict(account);
     if (v === undefined || v.action === 'allow') return next();
-    switch (v.action) {
+    let action = v.action;
+    let reasons = v.reasons;
+    let bucket = account;
+    // A flagged key (stolen or shared): the key-watch response goes to the matching sub-stream only,
+    // so the app on the same key keeps working.
+    const kw = config.key_watch;
+    if (
+      v.substream !== undefined &&
+      kw.action !== 'alert' &&
+      RANK[kw.action] > (RANK[action as keyof typeof RANK] ?? 0)
+    ) {
+      const hit = engine.inSubstream({
+        ts: o.now(),
+        account,
+        key: ex.principal.keyId,
+        ip: ex.client.ip,
+        userAgent: ex.client.userAgent,
+        request: chat,
+      });
+      if (hit) {
+        action = kw.action;
+        reasons = [...reasons, 'key_substream_match'];
+        bucket = `${account}\u0000substream`;
+      }
+    }
+    const vd: Verdict = reasons === v.reasons ? v : { ...v, reasons };
+    switch (action) {
       case 'block':
-        ex.decisions.push(decision(v, 'block'));
+        ex.decisions.push(decision(vd, 'block'));
         throw new PortcullisError(
           'PCX_ACCOUNT_BLOCKED',
           'this account is blocked: its traffic matches a model-extraction pattern; contact the operator',
@@ -121,9 +150,9 @@ export function createShapeStage(o: ShapeOptions): Stage {
         );
       case 'degrade':
       case 'throttle': {
-        const wait = throttle.take(account, o.now());
+        const wait = throttle.take(bucket, o.now());
         if (wait > 0) {
-          ex.decisions.push(decision(v, 'throttle'));
+          ex.decisions.push(decision(vd, 'throttle'));
           throw new PortcullisError(
             'PCX_THROTTLED',
             `this account is limited to ${config.throttle.requests_per_minute} requests per minute`,
@@ -133,18 +162,18 @@ export function createShapeStage(o: ShapeOptions): Stage {
             },
           );
         }
-        if (v.action === 'throttle') {
-          ex.decisions.push(decision(v, 'throttle'));
+        if (action === 'throttle') {
+          ex.decisions.push(decision(vd, 'throttle'));
           break;
         }
-        ex.decisions.push(decision(v, 'degrade'));
+        ex.decisions.push(decision(vd, 'degrade'));
         degrade(chat, config.degrade);
         if (config.degrade.strip_reasoning) ex.responseFilters.push(stripReasoning);
         if (config.degrade.added_latency_ms > 0) await sleep(config.degrade.added_latency_ms, ex.signal);
         break;
       }
       default:
-        ex.decisions.push(decision(v, v.action));
+        ex.decisions.push(decision(vd, action));
     }
     return next();
   };

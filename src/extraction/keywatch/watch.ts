@@ -51,6 +51,11 @@ export class KeyState {
     return { novelty: nv, flagged, justFlagged, matches };
   }
 
+  /** Whether a request about to be served belongs to the flagged key's named sub-stream (no learning). */
+  matchesNow(f: RequestFeatures): boolean {
+    return this.cusum.flaggedAt > 0 && this.tracker.matches(this.picture.novelty(f));
+  }
+
   /** The named sub-stream and its share of the key's traffic since it was named, once flagged. */
   substream(): { share: number; substream: SubstreamSummary } | undefined {
     if (this.cusum.flaggedAt === 0) return undefined;
