@@ -1,7 +1,7 @@
 /**
  * Evaluation of stolen/shared-key detection (issue 11) on the `stolen-key-5` and `stolen-key-10`
  * scenarios:
- *   node --import tsx eval/extraction/stolen.ts [--seeds 11,...,20] [--scenarios stolen-key-5,stolen-key-10]
+ *   node --import tsx eval/extraction/stolen.ts [--seeds 11,...,20] [--scenarios stolen-key-5,stolen-key-10] [--days 3]
  * Constants (src/extraction/keywatch, key_watch defaults in src/config/extraction.ts) were set by
  * looking at seeds 1 and 2 only. Prints Markdown.
  */
@@ -20,6 +20,7 @@ function arg(name: string): string | undefined {
 
 const seeds = (arg('--seeds') ?? REPORT_SEEDS.join(',')).split(',').map(Number);
 const scenarios = (arg('--scenarios') ?? 'stolen-key-5,stolen-key-10').split(',');
+const days = Number(arg('--days') ?? 3);
 const data = loadPromptData(arg('--data') ?? defaultDataDir());
 
 interface KeyRow {
@@ -44,7 +45,7 @@ interface KeyRow {
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const out: string[] = [];
-out.push(`Seeds ${seeds.join(', ')} (tuning seeds were ${TUNING_SEEDS.join(', ')}).`, '');
+out.push(`${days} days of traffic; seeds ${seeds.join(', ')} (tuning seeds were ${TUNING_SEEDS.join(', ')}).`, '');
 out.push(
   '| scenario | stolen keys flagged | apps/batch jobs flagged | eval harnesses flagged | other benign flagged | median key requests to flag | median campaign requests to flag | campaign output served before flag | campaign requests in named sub-stream (after flag) | benign requests of the key in it | median reported share |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -52,7 +53,7 @@ out.push(
 for (const scenario of scenarios) {
   const rows: KeyRow[] = [];
   for (const seed of seeds) {
-    const sim = simulate(data, { scenario, seed });
+    const sim = simulate(data, { scenario, seed, days });
     const r = new Replayer();
     const keys = new Map<string, KeyRow>();
     sim.lines.forEach((l, i) => {
@@ -123,8 +124,9 @@ for (const scenario of scenarios) {
   const median = (xs: number[]) => (xs.length ? xs.sort((a, b) => a - b)[xs.length >> 1]! : Number.NaN);
   const sum = (xs: KeyRow[], f: (k: KeyRow) => number) => xs.reduce((s, k) => s + f(k), 0);
   const fl = stolen.filter((k) => k.keyFlagged);
+  const ratio = (a: number, b: number) => (b > 0 ? pct(a / b) : '-');
   out.push(
-    `| ${scenario} | ${cnt(stolen)} (${pct(fl.length / stolen.length)}) | ${cnt(appsBatch)} | ${cnt(evals)} | ${cnt(other)} | ${median(fl.map((k) => k.flagAt!))} | ${median(fl.map((k) => k.foreignBeforeFlag))} | ${pct(sum(stolen, (k) => k.foreignOutBefore) / sum(stolen, (k) => k.foreignOut))} | ${pct(sum(fl, (k) => k.foreignMatched) / sum(fl, (k) => k.foreignAfter))} | ${pct(sum(fl, (k) => k.benignMatched) / sum(fl, (k) => k.benignAfter))} | ${pct(median(fl.map((k) => k.share ?? 0)))} |`,
+    `| ${scenario} | ${cnt(stolen)} (${ratio(fl.length, stolen.length)}) | ${cnt(appsBatch)} | ${cnt(evals)} | ${cnt(other)} | ${median(fl.map((k) => k.flagAt!))} | ${median(fl.map((k) => k.foreignBeforeFlag))} | ${pct(sum(stolen, (k) => k.foreignOutBefore) / sum(stolen, (k) => k.foreignOut))} | ${pct(sum(fl, (k) => k.foreignMatched) / sum(fl, (k) => k.foreignAfter))} | ${pct(sum(fl, (k) => k.benignMatched) / sum(fl, (k) => k.benignAfter))} | ${pct(median(fl.map((k) => k.share ?? 0)))} |`,
   );
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -105,6 +105,21 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
         });
       if (ALERT_LEVELS.has(v.action) && !ALERT_LEVELS.has(previous)) alert(v, previous, tenant);
     },
+    onKeyFlagged: (v, key) => {
+      const tenant = tenants.get(v.account) ?? null;
+      if (db)
+        pendingDecisions.push({
+          account: v.account,
+          tenant,
+          action: config.key_watch.action,
+          previous: v.action,
+          score: v.score,
+          reasons: ['possible_stolen_key', ...v.reasons],
+          cluster: v.cluster,
+          createdAt: new Date(now()),
+        });
+      stolenKeyAlert(v, key, tenant);
+    },
   });
   const throttle = new Throttle(config.throttle.requests_per_minute);
 
@@ -122,6 +137,39 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
       reasons: v.reasons,
       cluster: v.cluster,
       requests: v.requests,
+      at: new Date(now()).toISOString(),
+    });
+    doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.alert.timeout_ms),
+    })
+      .then((r) => {
+        if (!r.ok) report(new Error(`alert webhook answered ${r.status}`), 'alert');
+      })
+      .catch((err) => report(err, 'alert'));
+  }
+
+  /**
+   * "Possible stolen key": the evidence (which sub-stream, its share, since when) and the action the
+   * operator can take. Like the other alert, hashes and counts only, never prompt text.
+   */
+  function stolenKeyAlert(v: Verdict, key: string | undefined, tenant: string | null): void {
+    const url = config.alert.webhook_url;
+    if (!url || !v.substream) return;
+    const body = JSON.stringify({
+      type: 'portcullis.key.possibly_stolen',
+      account: v.account,
+      tenant,
+      key: key ?? null,
+      response: config.key_watch.action,
+      share: v.share,
+      substream: v.substream,
+      reasons: v.reasons,
+      requests: v.requests,
+      rotate: key ? { method: 'POST', path: `/admin/v1/keys/${encodeURIComponent(key)}/rotate` } : null,
       at: new Date(now()).toISOString(),
     });
     doFetch(url, {

@@ -48,6 +48,11 @@ interface AccountState {
 export interface EngineOptions {
   /** Called when an account's action becomes stronger (for alerts and the decision log). */
   onEscalate?: (v: Verdict, previous: Action) => void;
+  /**
+   * Called once when a key's change test first flags a sub-stream ("possible stolen key"), with the
+   * API key id when the request carried one (the operator rotates that key).
+   */
+  onKeyFlagged?: (v: Verdict, key: string | undefined) => void;
   /** Called with a profile dropped from memory beyond `max_profiles` (persist it). */
   onEvict?: (account: string, profile: AccountProfile) => void;
 }
@@ -104,10 +109,10 @@ export class ExtractionEngine {
   }
 
   observe(obs: RequestObservation, tenant?: string): Verdict {
-    return this.observeFeatures(obs.account, extractFeatures(obs), tenant);
+    return this.observeFeatures(obs.account, extractFeatures(obs), tenant, obs.key);
   }
 
-  observeFeatures(account: string, f: RequestFeatures, tenant?: string): Verdict {
+  observeFeatures(account: string, f: RequestFeatures, tenant?: string, key?: string): Verdict {
     const st = this.state(account, tenant);
     const grouped = this.config.clustering && this.clusters.groupSize(st.id) > 1;
     const before = grouped ? copyEvidence(st.profile.evidence) : undefined;
@@ -116,13 +121,17 @@ export class ExtractionEngine {
       this.clusters.link(st.id, trace.templateTokens, f.userAgent, f.network);
       if (before) this.clusters.applyDelta(st.id, before, st.profile.evidence);
     }
+    let justFlagged = false;
     if (this.keyWatch) {
       const k = this.keyWatch.observe(account, f);
       this.lastKey = k.obs;
       if (k.obs.flagged) st.keyAlert = k.state.substream();
+      justFlagged = k.obs.justFlagged;
     }
     this.dirty.add(account);
-    return this.judge(st);
+    const v = this.judge(st);
+    if (justFlagged) this.opts.onKeyFlagged?.(v, key);
+    return v;
   }
 
   /**

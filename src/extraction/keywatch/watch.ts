@@ -10,6 +10,13 @@ import { type SubstreamSummary, SubstreamTracker } from './substream.js';
 
 /** Weight at which a foreign-looking request is learnt into the picture. */
 export const FOREIGN_LEARN_WEIGHT = 0.1;
+/**
+ * A "change" that is most of the key's traffic is the app itself changing (a new prompt version, a
+ * new SDK), not a side stream: the picture is relearnt instead of flagging the key.
+ */
+export const MAX_SUBSTREAM_SHARE = 0.5;
+/** Requests learnt at full weight, untested, after such a whole-key change. */
+export const RELEARN = 200;
 
 export interface KeyObservation {
   novelty: Novelty;
@@ -25,6 +32,9 @@ export class KeyState {
   picture = new KeyPicture();
   cusum: MixtureCusum;
   tracker = new SubstreamTracker();
+  /** Requests left to relearn after a whole-key change; whole-key changes seen. */
+  relearn = 0;
+  shifts = 0;
 
   constructor(
     readonly key: number,
@@ -35,15 +45,30 @@ export class KeyState {
 
   observe(f: RequestFeatures): KeyObservation {
     const nv = this.picture.novelty(f);
+    if (this.relearn > 0) {
+      this.relearn--;
+      this.picture.learn(f, nv, 1);
+      return { novelty: nv, flagged: false, justFlagged: false, matches: false };
+    }
     const wasFlagged = this.cusum.flaggedAt > 0;
     const wasZero = this.cusum.s === 0;
-    const flagged = this.picture.warm ? this.cusum.push(nv.llr) : false;
+    let flagged = this.picture.warm ? this.cusum.push(nv.llr) : false;
     if (!wasFlagged && wasZero && this.cusum.s > 0) this.tracker.reset(f.ts);
-    const justFlagged = flagged && !wasFlagged;
+    let justFlagged = flagged && !wasFlagged;
     let matches = false;
     if (!flagged) this.tracker.add(nv, false);
     else if (justFlagged) {
       this.tracker.add(nv, false);
+      if (this.tracker.foreign / this.tracker.total > MAX_SUBSTREAM_SHARE) {
+        // The whole key moved: relearn rather than flag.
+        this.shifts++;
+        this.relearn = RELEARN;
+        this.cusum = new MixtureCusum(this.cusum.opts);
+        this.picture.learn(f, nv, 1);
+        flagged = false;
+        justFlagged = false;
+        return { novelty: nv, flagged, justFlagged, matches };
+      }
       this.tracker.name(this.picture);
       matches = this.tracker.add(nv, true);
     } else matches = this.tracker.add(nv, true);

@@ -37,7 +37,7 @@ const STOLEN_APPS = 3;
 
 export const SCENARIOS: Record<
   string,
-  { campaigns: string[]; description: string; heldOut?: boolean; stolenShare?: number }
+  { campaigns: string[]; description: string; heldOut?: boolean; stolenShare?: number; mimic?: boolean }
 > = {
   benign: { campaigns: [], description: 'benign population only (chat users, apps, batch jobs, evaluation harnesses)' },
   bulk: { campaigns: ['bulk'], description: 'bulk self-instruct generation from single accounts' },
@@ -63,6 +63,12 @@ export const SCENARIOS: Record<
     campaigns: [],
     description: `extraction under ${STOLEN_APPS} production apps' own keys at 10% of their traffic, half from the apps' servers`,
     stolenShare: 0.1,
+  },
+  'stolen-key-mimic': {
+    campaigns: [],
+    description: `as stolen-key-10, but the campaign copies each app's system prompt, dialect and parameters (a hard case)`,
+    stolenShare: 0.1,
+    mimic: true,
   },
 };
 
@@ -131,7 +137,7 @@ export function simulate(data: PromptData, o: SimulateOptions): Simulation {
       const a = rng.pick(apps);
       if (!chosen.includes(a)) chosen.push(a);
     }
-    stolenKeys(ctx('campaign:stolen'), `${o.scenario}-${o.seed}`, sc.stolenShare, chosen);
+    stolenKeys(ctx('campaign:stolen'), `${o.scenario}-${o.seed}`, sc.stolenShare, chosen, sc.mimic === true);
   }
   // Stable sort: equal times keep generation order, so the trace is deterministic.
   out.sort((a, b) => a.ts - b.ts);

@@ -4,7 +4,7 @@
  * half from outside addresses. The app's account is labelled with the campaign; each campaign
  * request is also recorded in `ctx.foreign`, so the evaluation can check the named sub-stream.
  */
-import type { SimContext } from './benign.js';
+import { APP_SPECS, type SimContext } from './benign.js';
 import { REASONING_TEMPLATES } from './campaigns.js';
 import type { PromptData } from './data.js';
 import { type CallOptions, call, ipv4, net24, SDK_UAS } from './emit.js';
@@ -38,7 +38,14 @@ const HARVESTS: Harvest[] = [
  * Runs one campaign on each of `keys` production apps already in `ctx.out`, at `share` of the app's
  * traffic from a start time inside the second day until the end of the trace.
  */
-export function stolenKeys(ctx: SimContext, id: string, share: number, apps: readonly string[]): void {
+export function stolenKeys(
+  ctx: SimContext,
+  id: string,
+  share: number,
+  apps: readonly string[],
+  /** The campaign copies the app's system prompt, API dialect and parameters (a careful insider). */
+  mimic = false,
+): void {
   const { rng, data } = ctx;
   const end = ctx.start + ctx.days * DAY;
   for (const app of apps) {
@@ -58,6 +65,9 @@ export function stolenKeys(ctx: SimContext, id: string, share: number, apps: rea
       const ts = begin + Math.floor(rng.next() * (end - begin));
       const inside = rng.chance(0.5);
       const h = harvest(rng, data);
+      const spec = APP_SPECS.find((a) => a.account === app);
+      if (mimic && spec)
+        h.opts = { ...spec.opts, system: spec.system, user: `eu-${rng.int(1, 5000)}`, answerTokens: 900 };
       const line = {
         ts,
         account: app,

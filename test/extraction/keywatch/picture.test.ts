@@ -126,6 +126,33 @@ describe('KeyWatch', () => {
     ).toBeDefined();
   });
 
+  it('relearns instead of flagging when the whole key changes (an app deploying a new prompt)', () => {
+    const w = new KeyWatch();
+    let flagged = false;
+    for (let n = 1; n <= 1000; n++) flagged = w.observe('acme', app(n)).obs.flagged || flagged;
+    // From request 1001 on, every request uses a new system prompt and parameters.
+    for (let n = 1001; n <= 6000; n++) {
+      const f = extractFeatures({
+        ts: T0 + n * 60_000,
+        account: 'acme',
+        ip: `203.0.113.${1 + (n % 50)}`,
+        userAgent: 'OpenAI/JS 4.74.0',
+        body: {
+          model: 'gpt-4.1-mini',
+          messages: [
+            { role: 'system', content: 'You are Acme support, version 2. Answer in one paragraph.' },
+            { role: 'user', content: `question number ${n} about item ${(n * 7919) % 1000}` },
+          ],
+          max_tokens: 600,
+        },
+        path: '/v1/chat/completions',
+      });
+      flagged = w.observe('acme', f).obs.flagged || flagged;
+    }
+    expect(flagged).toBe(false);
+    expect(w.get('acme', app(1))!.shifts).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps at most maxKeys keys', () => {
     const w = new KeyWatch(100);
     for (let i = 0; i < 1000; i++) w.observe(`acct-${i}`, app(i));

@@ -44,8 +44,18 @@ function foreignChat(i: number): ChatRequest {
 
 describe('key watch in the shape stage', () => {
   it('degrades only the foreign sub-stream of a flagged key; the app on the same key is untouched', async () => {
+    const calls: Array<{ url: string; body: string }> = [];
+    const fakeFetch = (async (url: string, init: { body: string }) => {
+      calls.push({ url, body: init.body });
+      return new Response('ok');
+    }) as unknown as typeof fetch;
     const d = createExtractionDefence({
-      config: extractionSchema.parse({ key_watch: { action: 'degrade' }, degrade: { max_tokens: 64 } }),
+      config: extractionSchema.parse({
+        key_watch: { action: 'degrade' },
+        degrade: { max_tokens: 64 },
+        alert: { webhook_url: 'https://hooks.example/portcullis' },
+      }),
+      fetch: fakeFetch,
     });
     const send = async (chat: ChatRequest, ip: string, ua: string): Promise<Exchange> => {
       const ex = exchange(chat, ip, ua);
@@ -68,6 +78,13 @@ describe('key watch in the shape stage', () => {
     const v = d.accounts.get('acme')!;
     expect(v.flagged).toBe(true);
     expect(v.reasons).toContain('key_substream_shift');
+    // One "possible stolen key" alert with the evidence and the rotation to run, no prompt text.
+    const stolen = calls.map((c) => JSON.parse(c.body)).filter((b) => b.type === 'portcullis.key.possibly_stolen');
+    expect(stolen).toHaveLength(1);
+    expect(stolen[0]).toMatchObject({ account: 'acme', key: 'key_prod', response: 'degrade' });
+    expect(stolen[0].rotate).toEqual({ method: 'POST', path: '/admin/v1/keys/key_prod/rotate' });
+    expect(Object.keys(stolen[0].substream.fingerprint).length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.body).not.toContain('Acme');
     // The app's next request passes as sent (only an alert decision is recorded for the key).
     const app = await send(appChat(5000), '203.0.113.3', 'OpenAI/JS 4.73.0');
     expect(app.request.kind === 'chat' && app.request.chat.maxTokens).toBe(800);
