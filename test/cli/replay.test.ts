@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../src/cli/replay.js';
+import { defaultDataDir } from '../../src/cli/simulate.js';
+import { loadPromptData } from '../../src/extraction/simulate/data.js';
+import { formatLine, simulate } from '../../src/extraction/simulate/scenarios.js';
 import { chatLine, harvestLine, merge } from '../extraction/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pcx-replay-'));
@@ -56,5 +59,35 @@ describe('portcullis replay', () => {
 
   it('fails clearly when the trace does not exist', async () => {
     await expect(runReplay(join(dir, 'missing.jsonl'), { out: join(dir, 'o.jsonl') })).rejects.toThrow('ENOENT');
+  });
+
+  it('names the sub-stream of stolen keys in the verdicts (share, substream, key_substream_shift)', async () => {
+    const sim = simulate(loadPromptData(defaultDataDir()), { scenario: 'stolen-key-10', seed: 5, users: 20 });
+    const tracePath = join(dir, 'stolen.jsonl');
+    writeFileSync(tracePath, `${sim.lines.map(formatLine).join('\n')}\n`);
+    const out = join(dir, 'stolen-v.jsonl');
+    await runReplay(tracePath, { out, log: () => {} });
+    const verdicts = new Map(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((v) => [v.account, v]),
+    );
+    const stolen = Object.entries(sim.labels.accounts).filter(([, l]) => l !== null);
+    expect(stolen).toHaveLength(3);
+    for (const [account] of stolen) {
+      const v = verdicts.get(account);
+      expect(v.flagged).toBe(true);
+      expect(v.reasons).toContain('key_substream_shift');
+      // 10% of the key's traffic, measured over the requests after the flag.
+      expect(v.share).toBeGreaterThan(0.05);
+      expect(v.share).toBeLessThan(0.2);
+      expect(Object.keys(v.substream.fingerprint).length).toBeGreaterThan(0);
+    }
+    // The production apps whose key was not stolen carry no sub-stream.
+    for (const [account, kind] of Object.entries(sim.kinds)) {
+      if (kind.startsWith('app:')) expect(verdicts.get(account)?.substream).toBeUndefined();
+    }
   });
 });

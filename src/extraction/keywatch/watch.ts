@@ -17,6 +17,8 @@ export const FOREIGN_LEARN_WEIGHT = 0.1;
 export const MAX_SUBSTREAM_SHARE = 0.5;
 /** Requests learnt at full weight, untested, after such a whole-key change. */
 export const RELEARN = 200;
+/** Requests watched after the test crosses its threshold, to tell a side stream from a whole-key change. */
+export const CONFIRM_WINDOW = 20;
 
 export interface KeyObservation {
   novelty: Novelty;
@@ -35,6 +37,10 @@ export class KeyState {
   /** Requests left to relearn after a whole-key change; whole-key changes seen. */
   relearn = 0;
   shifts = 0;
+  /** The key is flagged: the crossing was confirmed as a side stream. */
+  confirmed = false;
+  private pendingTotal = 0;
+  private pendingForeign = 0;
 
   constructor(
     readonly key: number,
@@ -50,40 +56,50 @@ export class KeyState {
       this.picture.learn(f, nv, 1);
       return { novelty: nv, flagged: false, justFlagged: false, matches: false };
     }
-    const wasFlagged = this.cusum.flaggedAt > 0;
+    if (this.confirmed) {
+      if (this.picture.warm) this.cusum.push(nv.llr);
+      const matches = this.tracker.add(nv, true);
+      this.picture.learn(f, nv, nv.llr > 0 ? FOREIGN_LEARN_WEIGHT : 1);
+      return { novelty: nv, flagged: true, justFlagged: false, matches };
+    }
     const wasZero = this.cusum.s === 0;
-    let flagged = this.picture.warm ? this.cusum.push(nv.llr) : false;
-    if (!wasFlagged && wasZero && this.cusum.s > 0) this.tracker.reset(f.ts);
-    let justFlagged = flagged && !wasFlagged;
+    const crossed = this.picture.warm ? this.cusum.push(nv.llr) : false;
+    if (!crossed && wasZero && this.cusum.s > 0) this.tracker.reset(f.ts);
+    this.tracker.add(nv, false);
+    let justFlagged = false;
     let matches = false;
-    if (!flagged) this.tracker.add(nv, false);
-    else if (justFlagged) {
-      this.tracker.add(nv, false);
-      if (this.tracker.foreign / this.tracker.total > MAX_SUBSTREAM_SHARE) {
-        // The whole key moved: relearn rather than flag.
-        this.shifts++;
-        this.relearn = RELEARN;
-        this.cusum = new MixtureCusum(this.cusum.opts);
-        this.picture.learn(f, nv, 1);
-        flagged = false;
-        justFlagged = false;
-        return { novelty: nv, flagged, justFlagged, matches };
+    if (crossed) {
+      this.pendingTotal++;
+      if (nv.llr > 0) this.pendingForeign++;
+      if (this.pendingTotal >= CONFIRM_WINDOW) {
+        if (this.pendingForeign / this.pendingTotal > MAX_SUBSTREAM_SHARE) {
+          // Most of the key's traffic moved: the app itself changed. Relearn rather than flag.
+          this.shifts++;
+          this.relearn = RELEARN;
+          this.cusum = new MixtureCusum(this.cusum.opts);
+          this.pendingTotal = 0;
+          this.pendingForeign = 0;
+          this.picture.learn(f, nv, 1);
+          return { novelty: nv, flagged: false, justFlagged: false, matches: false };
+        }
+        this.confirmed = true;
+        justFlagged = true;
+        this.tracker.name(this.picture);
+        matches = this.tracker.add(nv, true);
       }
-      this.tracker.name(this.picture);
-      matches = this.tracker.add(nv, true);
-    } else matches = this.tracker.add(nv, true);
+    }
     this.picture.learn(f, nv, nv.llr > 0 ? FOREIGN_LEARN_WEIGHT : 1);
-    return { novelty: nv, flagged, justFlagged, matches };
+    return { novelty: nv, flagged: this.confirmed, justFlagged, matches };
   }
 
   /** Whether a request about to be served belongs to the flagged key's named sub-stream (no learning). */
   matchesNow(f: RequestFeatures): boolean {
-    return this.cusum.flaggedAt > 0 && this.tracker.matches(this.picture.novelty(f));
+    return this.confirmed && this.tracker.matches(this.picture.novelty(f));
   }
 
   /** The named sub-stream and its share of the key's traffic since it was named, once flagged. */
   substream(): { share: number; substream: SubstreamSummary } | undefined {
-    if (this.cusum.flaggedAt === 0) return undefined;
+    if (!this.confirmed) return undefined;
     const s = this.tracker.summary(this.key);
     return { share: s.requests > 0 ? s.matched / s.requests : 0, substream: s };
   }

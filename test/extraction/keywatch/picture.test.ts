@@ -44,6 +44,24 @@ function random(i: number): RequestFeatures {
   });
 }
 
+/** Someone else holding the key: their own client, network and prompt style. */
+function outsider(i: number): RequestFeatures {
+  return extractFeatures({
+    ts: T0 + i * 60_000,
+    account: 'acme',
+    ip: `198.51.100.${i % 200}`,
+    userAgent: 'python-httpx/0.27.2',
+    body: {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: `Think step by step and show all reasoning. Problem ${i}: what is ${i} * 17?` },
+      ],
+      max_tokens: 8192,
+    },
+    path: '/v1/chat/completions',
+  });
+}
+
 describe('KeyPicture', () => {
   it('stays bounded whatever a key sends', () => {
     const p = new KeyPicture();
@@ -116,7 +134,7 @@ describe('KeyWatch', () => {
     let first = 0;
     for (let n = 1; n <= 6000 && first === 0; n++) {
       const foreign = n >= k && n % 10 === 0;
-      const f = foreign ? random(n) : app(n);
+      const f = foreign ? outsider(n) : app(n);
       if (w.observe('acme', f).obs.flagged) first = n;
     }
     expect(first).toBeGreaterThanOrEqual(k);
