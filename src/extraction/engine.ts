@@ -179,6 +179,8 @@ export class ExtractionEngine {
     st.status = status;
     if (status === 'cleared') {
       this.remote.delete(account);
+      st.keyAlert = undefined;
+      this.keyWatch?.forget(account);
       const fresh = new AccountProfile(account);
       if (this.config.clustering) this.clusters.applyDelta(st.id, st.profile.evidence, fresh.evidence);
       st.profile = fresh;

@@ -136,6 +136,12 @@ export class KeyWatch {
     return this.keys.get(KeyWatch.keyId(account, f));
   }
 
+  /** Forgets every key of an account (operator cleared it): its keys are learnt again from nothing. */
+  forget(account: string): void {
+    for (const id of [...this.keys.keys()])
+      if (id === account || id.startsWith(`${account}\u0000`)) this.keys.delete(id);
+  }
+
   get size(): number {
     return this.keys.size;
   }

@@ -94,5 +94,10 @@ describe('key watch in the shape stage', () => {
     expect(foreign.request.kind === 'chat' && foreign.request.chat.maxTokens).toBe(64);
     const dec = foreign.decisions.find((x) => x.action === 'degrade');
     expect(dec?.reasons).toContain('key_substream_match');
+    // Clearing the account forgets its keys' watch: the next foreign request passes as sent.
+    await d.accounts.clear('acme');
+    const after = await send(foreignChat(5002), '198.51.100.9', 'python-httpx/0.27.2');
+    expect(after.request.kind === 'chat' && after.request.chat.maxTokens).toBe(4096);
+    expect(d.accounts.get('acme')?.substream).toBeUndefined();
   });
 });
