@@ -13,6 +13,10 @@ export {
 } from './defence.js';
 export { type AccountStatus, ExtractionEngine, type Verdict } from './engine.js';
 export { extractFeatures } from './features/extract.js';
+export { CUSUM_DEFAULTS, type CusumOptions, firstFlag, MixtureCusum } from './keywatch/change.js';
+export { KeyPicture } from './keywatch/picture.js';
+export type { SubstreamSummary } from './keywatch/substream.js';
+export { type KeyObservation, KeyState, KeyWatch } from './keywatch/watch.js';
 export { AccountProfile, PROFILE_MAX_BYTES } from './profile.js';
 export { Replayer, type ReplayResult, replayLines, type VerdictRecord } from './replay.js';
 export { scoreEvidence } from './score.js';
