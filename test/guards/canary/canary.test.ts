@@ -3,6 +3,7 @@ import type { PortcullisError } from '../../../src/core/errors.js';
 import { createExchange, type Exchange, type ExchangeRequest } from '../../../src/core/exchange.js';
 import { compose } from '../../../src/core/stage.js';
 import { createCanaryDetector } from '../../../src/guards/canary/detector.js';
+import { partialTokenSuffix } from '../../../src/guards/canary/filter.js';
 import { createOverlapIndex, normalize } from '../../../src/guards/canary/overlap.js';
 import { CANARY_TOKEN_LENGTH, generateCanaryToken } from '../../../src/guards/canary/token.js';
 import { compilePolicy } from '../../../src/guards/policy.js';
@@ -197,5 +198,39 @@ describe('overlap index', () => {
       ['canary_token', 2, 18],
       ['system_prompt_overlap', 19, 84],
     ]);
+  });
+});
+
+describe('canary filter on streams', () => {
+  it('holds only a trailing partial match of the token', () => {
+    expect(partialTokenSuffix('see abcd', 'abcdefghjkmnpqrs')).toBe(4);
+    expect(partialTokenSuffix('see ABC', 'abcdefghjkmnpqrs')).toBe(3);
+    expect(partialTokenSuffix('see abcx', 'abcdefghjkmnpqrs')).toBe(0);
+    // Never the whole token: a whole one is a finding, not something to wait for.
+    expect(partialTokenSuffix('abcdefghjkmnpqrs', 'abcdefghjkmnpqrs')).toBe(0);
+  });
+
+  it('sends an ordinary answer at once, holding at most 15 characters', async () => {
+    const { ex } = await prepared({ output: { pii: false, secret: false } });
+    const [canary] = ex.responseFilters;
+    expect(canary!.name).toBe('guards.canary');
+    const answer = 'Our rockets ship from the north depot; delivery takes about a week. '.repeat(6);
+    let received = 0;
+    let sent = '';
+    for (const c of answer.match(/[\s\S]{1,2}/g)!) {
+      received += c.length;
+      sent += canary!.push('text', c);
+      expect(received - sent.length).toBeLessThanOrEqual(CANARY_TOKEN_LENGTH - 1);
+    }
+    expect(sent + canary!.flush('text')).toBe(answer);
+  });
+
+  it('logs a long verbatim run once, even after its start has left the look-behind', async () => {
+    const { ex } = await prepared({ canary: { overlap_action: 'log' }, output: { pii: false, secret: false } });
+    const leak = `Well: ${SYSTEM} That is all.`;
+    const { out, error } = streamAll(ex, leak.match(/[\s\S]{1,3}/g)!);
+    expect(error).toBeUndefined();
+    expect(out).toBe(leak);
+    expect(ex.findings.filter((f) => f.reason === 'system_prompt_overlap;channel=text')).toHaveLength(1);
   });
 });
