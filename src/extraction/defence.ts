@@ -139,6 +139,11 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
       requests: v.requests,
       at: new Date(now()).toISOString(),
     });
+    postAlert(url, body);
+  }
+
+  /** Sends one alert to the configured webhook; failures are reported, never thrown at a request. */
+  function postAlert(url: string, body: string): void {
     doFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -172,17 +177,7 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
       rotate: key ? { method: 'POST', path: `/admin/v1/keys/${encodeURIComponent(key)}/rotate` } : null,
       at: new Date(now()).toISOString(),
     });
-    doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.alert.timeout_ms),
-    })
-      .then((r) => {
-        if (!r.ok) report(new Error(`alert webhook answered ${r.status}`), 'alert');
-      })
-      .catch((err) => report(err, 'alert'));
+    postAlert(url, body);
   }
 
   const shapeStage = createShapeStage({ config, engine, throttle, now, remember: (ex, c) => originals.set(ex, c) });
