@@ -104,9 +104,11 @@ export const extractionSchema = z
         /** Smallest share of a key's traffic the test is tuned for. */
         share: z.number().gt(0).lt(1).default(0.05),
         max_keys: z.number().int().min(100).max(10_000_000).default(200_000),
+        /** Requests of a key learnt before its change test starts (its picture's warm-up). */
+        min_requests: z.number().int().min(20).max(1_000_000).default(300),
       })
       .strict()
-      .default({ enabled: true, action: 'alert', threshold: 14, share: 0.05, max_keys: 200_000 }),
+      .default({ enabled: true, action: 'alert', threshold: 14, share: 0.05, max_keys: 200_000, min_requests: 300 }),
     tenants: z
       .record(
         z.string().min(1),

@@ -89,7 +89,7 @@ export class ExtractionEngine {
       2;
     const kw = config.key_watch;
     this.keyWatch = kw.enabled
-      ? new KeyWatch(kw.max_keys, { share: kw.share, threshold: kw.threshold, maxLlr: 8 })
+      ? new KeyWatch(kw.max_keys, { share: kw.share, threshold: kw.threshold, maxLlr: 8 }, kw.min_requests)
       : undefined;
   }
 

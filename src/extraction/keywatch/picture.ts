@@ -19,7 +19,7 @@ export const TABLE_SLOTS = 24;
 export const RARE_SHARE = 0.02;
 /** Probability that a foreign request differs on a component (the alternative hypothesis). */
 const FOREIGN_RARE = 0.5;
-/** Requests before the rarity base rates are trusted. */
+/** Requests before the rarity base rates are trusted (default of `key_watch.min_requests`). */
 export const WARMUP = 300;
 /** Base rates are averaged over roughly this many requests once warm. */
 const BASE_WINDOW = 1000;
@@ -116,8 +116,11 @@ export class KeyPicture {
   /** Hours of day (UTC) with activity, as a 24-bit mask. */
   hours = 0;
 
+  /** `warmup`: requests learnt before the picture scores anything. */
+  constructor(readonly warmup = WARMUP) {}
+
   get warm(): boolean {
-    return this.n >= WARMUP;
+    return this.n >= this.warmup;
   }
 
   /** Scores a request against the picture without learning from it. */
@@ -163,9 +166,9 @@ export class KeyPicture {
     };
   }
 
-  static from(v: unknown): KeyPicture {
+  static from(v: unknown, warmup = WARMUP): KeyPicture {
     const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-    const p = new KeyPicture();
+    const p = new KeyPicture(warmup);
     if (Array.isArray(o.t)) p.tables = COMPONENTS.map((_, i) => WeightedTable.from((o.t as unknown[])[i]));
     if (Array.isArray(o.b))
       p.base = COMPONENTS.map((_, i) => {

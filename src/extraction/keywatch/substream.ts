@@ -97,4 +97,26 @@ export class SubstreamTracker {
       d: this.defining,
     };
   }
+
+  /** Restores a tracker from `toJSON` (tolerant: bad parts start empty; at most one defining value per feature). */
+  static from(v: unknown): SubstreamTracker {
+    const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+    const t = new SubstreamTracker();
+    t.sinceTs = typeof o.s === 'number' && Number.isFinite(o.s) ? o.s : 0;
+    if (Array.isArray(o.n) && o.n.length === 3 && o.n.every((x) => Number.isSafeInteger(x) && (x as number) >= 0))
+      [t.total, t.foreign, t.matched] = o.n as [number, number, number];
+    if (Array.isArray(o.t)) t.tables = COMPONENTS.map((_, i) => WeightedTable.from((o.t as unknown[])[i]));
+    if (Array.isArray(o.d)) {
+      const seen = new Set<number>();
+      for (const d of o.d as unknown[]) {
+        if (!Array.isArray(d) || d.length !== 2) continue;
+        const [c, val] = d as [unknown, unknown];
+        if (!Number.isInteger(c) || (c as number) < 0 || (c as number) >= COMPONENTS.length) continue;
+        if (typeof val !== 'number' || !Number.isInteger(val) || seen.has(c as number)) continue;
+        seen.add(c as number);
+        t.defining.push([c as number, val >>> 0]);
+      }
+    }
+    return t;
+  }
 }

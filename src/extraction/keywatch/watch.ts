@@ -5,7 +5,7 @@
 import { fnv1a } from '../hash.js';
 import type { RequestFeatures } from '../types.js';
 import { CUSUM_DEFAULTS, type CusumOptions, MixtureCusum } from './change.js';
-import { KeyPicture, type Novelty } from './picture.js';
+import { KeyPicture, type Novelty, WARMUP } from './picture.js';
 import { type SubstreamSummary, SubstreamTracker } from './substream.js';
 
 /** Weight at which a foreign-looking request is learnt into the picture. */
@@ -30,8 +30,20 @@ export interface KeyObservation {
   matches: boolean;
 }
 
+/** The persisted form of one key's watch (see `KeyState.toJSON`); a few kilobytes at most. */
+export interface KeyStateJSON {
+  v: 1;
+  key: number;
+  p: Record<string, unknown>;
+  c: [number, number, number, number];
+  s: Record<string, unknown>;
+  r: [number, number];
+  f: boolean;
+  q: [number, number];
+}
+
 export class KeyState {
-  picture = new KeyPicture();
+  picture: KeyPicture;
   cusum: MixtureCusum;
   tracker = new SubstreamTracker();
   /** Requests left to relearn after a whole-key change; whole-key changes seen. */
@@ -45,8 +57,52 @@ export class KeyState {
   constructor(
     readonly key: number,
     opts: CusumOptions,
+    warmup = WARMUP,
   ) {
     this.cusum = new MixtureCusum(opts);
+    this.picture = new KeyPicture(warmup);
+  }
+
+  toJSON(): KeyStateJSON {
+    return {
+      v: 1,
+      key: this.key,
+      p: this.picture.toJSON(),
+      c: this.cusum.toJSON(),
+      s: this.tracker.toJSON(),
+      r: [this.relearn, this.shifts],
+      f: this.confirmed,
+      q: [this.pendingTotal, this.pendingForeign],
+    };
+  }
+
+  /** Restores a key's watch from `toJSON` (tolerant of damaged or foreign input: bad parts start afresh). */
+  static from(v: unknown, opts: CusumOptions = CUSUM_DEFAULTS, warmup = WARMUP): KeyState | undefined {
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Partial<Record<keyof KeyStateJSON, unknown>>;
+    if (o.v !== 1 || typeof o.key !== 'number' || !Number.isInteger(o.key)) return undefined;
+    const st = new KeyState(o.key >>> 0, opts, warmup);
+    st.picture = KeyPicture.from(o.p, warmup);
+    st.cusum = MixtureCusum.from(o.c, opts);
+    st.tracker = SubstreamTracker.from(o.s);
+    const ints = (x: unknown): x is [number, number] =>
+      Array.isArray(x) && x.length === 2 && x.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+    if (ints(o.r)) [st.relearn, st.shifts] = [Math.min(o.r[0], RELEARN), o.r[1]];
+    if (ints(o.q)) [st.pendingTotal, st.pendingForeign] = [Math.min(o.q[0], CONFIRM_WINDOW), Math.min(o.q[1], o.q[0])];
+    // A flag without a named sub-stream could aim nothing: it is kept only with its name.
+    st.confirmed = o.f === true && st.tracker.defining.length > 0;
+    return st;
+  }
+
+  /** Takes another process's flag of this key (its change test and named sub-stream); keeps this picture. */
+  adoptFlag(other: KeyState): boolean {
+    if (this.confirmed || !other.confirmed) return false;
+    this.cusum = other.cusum;
+    this.tracker = other.tracker;
+    this.confirmed = true;
+    this.pendingTotal = 0;
+    this.pendingForeign = 0;
+    return true;
   }
 
   observe(f: RequestFeatures): KeyObservation {
@@ -105,13 +161,41 @@ export class KeyState {
   }
 }
 
+/** One key's state as the store keeps it. */
+export interface KeyRecord {
+  /** The watch's id of the key (account and key hash). */
+  id: string;
+  account: string;
+  flagged: boolean;
+  requests: number;
+  state: KeyStateJSON;
+}
+
 export class KeyWatch {
   private readonly keys = new Map<string, KeyState>();
+  private readonly accountOf = new Map<string, string>();
+  /** Keys changed since the last `takeDirty` (persisted off the request path). */
+  private readonly dirty = new Set<string>();
 
   constructor(
     readonly maxKeys = 100_000,
     readonly opts: CusumOptions = CUSUM_DEFAULTS,
+    /** Requests of a key learnt before it is tested (`key_watch.min_requests`). */
+    readonly warmup = WARMUP,
   ) {}
+
+  private put(id: string, account: string, st: KeyState): void {
+    this.keys.set(id, st);
+    this.accountOf.set(id, account);
+    if (this.keys.size > this.maxKeys) {
+      const oldest = this.keys.keys().next();
+      if (!oldest.done) {
+        this.keys.delete(oldest.value);
+        this.accountOf.delete(oldest.value);
+        this.dirty.delete(oldest.value);
+      }
+    }
+  }
 
   /** The key of a request: its API key id when known, else the account (one key per account). */
   static keyId(account: string, f: RequestFeatures): string {
@@ -122,14 +206,40 @@ export class KeyWatch {
     const id = KeyWatch.keyId(account, f);
     let st = this.keys.get(id);
     if (!st) {
-      st = new KeyState(f.key !== 0 ? f.key : fnv1a(account), this.opts);
-      this.keys.set(id, st);
-      if (this.keys.size > this.maxKeys) {
-        const oldest = this.keys.keys().next();
-        if (!oldest.done) this.keys.delete(oldest.value);
-      }
+      st = new KeyState(f.key !== 0 ? f.key : fnv1a(account), this.opts, this.warmup);
+      this.put(id, account, st);
     }
+    this.dirty.add(id);
     return { state: st, obs: st.observe(f) };
+  }
+
+  /** Keys changed since the last call, serialised, for a batched write. */
+  takeDirty(): KeyRecord[] {
+    const out: KeyRecord[] = [];
+    for (const id of this.dirty) {
+      const st = this.keys.get(id);
+      const account = this.accountOf.get(id);
+      if (st && account !== undefined)
+        out.push({ id, account, flagged: st.confirmed, requests: st.picture.n, state: st.toJSON() });
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /**
+   * Takes a persisted state (this process's after a restart, or another process's): a key not in
+   * memory is restored whole; a key already watched here keeps its own picture and takes the other's
+   * flag if only the other has one. Returns the key's state when this made it flagged, else undefined.
+   */
+  merge(id: string, account: string, state: unknown): KeyState | undefined {
+    const other = KeyState.from(state, this.opts, this.warmup);
+    if (!other) return undefined;
+    const mine = this.keys.get(id);
+    if (!mine) {
+      this.put(id, account, other);
+      return other.confirmed ? other : undefined;
+    }
+    return mine.adoptFlag(other) ? mine : undefined;
   }
 
   get(account: string, f: RequestFeatures): KeyState | undefined {
@@ -139,7 +249,11 @@ export class KeyWatch {
   /** Forgets every key of an account (operator cleared it): its keys are learnt again from nothing. */
   forget(account: string): void {
     for (const id of [...this.keys.keys()])
-      if (id === account || id.startsWith(`${account}\u0000`)) this.keys.delete(id);
+      if (id === account || id.startsWith(`${account}\u0000`)) {
+        this.keys.delete(id);
+        this.accountOf.delete(id);
+        this.dirty.delete(id);
+      }
   }
 
   get size(): number {
