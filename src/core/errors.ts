@@ -111,6 +111,12 @@ export const ERROR_CATALOGUE = {
     openai: 'permission_error',
     anthropic: 'permission_error',
   },
+  PCX_KEY_SUBSTREAM_BLOCKED: {
+    status: 403,
+    wire: 'key_substream_blocked',
+    openai: 'permission_error',
+    anthropic: 'permission_error',
+  },
   PCX_REGION_NOT_ALLOWED: {
     status: 403,
     wire: 'region_not_allowed',

@@ -25,6 +25,7 @@ import {
 import type { Database } from '../store/schema/index.js';
 import { type AccountStatus, ExtractionEngine, type Verdict } from './engine.js';
 import { addEvidence, type Evidence, evidenceFrom } from './evidence.js';
+import { deleteKeyStates, keyStatesSince, saveKeyStates } from './keywatch/store.js';
 import { accountOf, createShapeStage, Throttle } from './stage.js';
 
 export interface AccountAdmin {
@@ -105,20 +106,20 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
         });
       if (ALERT_LEVELS.has(v.action) && !ALERT_LEVELS.has(previous)) alert(v, previous, tenant);
     },
-    onKeyFlagged: (v, key) => {
+    onKeyFlagged: (v, key, previous) => {
       const tenant = tenants.get(v.account) ?? null;
       if (db)
         pendingDecisions.push({
           account: v.account,
           tenant,
           action: config.key_watch.action,
-          previous: v.action,
+          previous,
           score: v.score,
           reasons: ['possible_stolen_key', ...v.reasons],
           cluster: v.cluster,
           createdAt: new Date(now()),
         });
-      stolenKeyAlert(v, key, tenant);
+      stolenKeyAlert(v, key, previous, tenant);
     },
   });
   const throttle = new Throttle(config.throttle.requests_per_minute);
@@ -161,7 +162,7 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
    * "Possible stolen key": the evidence (which sub-stream, its share, since when) and the action the
    * operator can take. Like the other alert, hashes and counts only, never prompt text.
    */
-  function stolenKeyAlert(v: Verdict, key: string | undefined, tenant: string | null): void {
+  function stolenKeyAlert(v: Verdict, key: string | undefined, previous: Action, tenant: string | null): void {
     const url = config.alert.webhook_url;
     if (!url || !v.substream) return;
     const body = JSON.stringify({
@@ -170,6 +171,8 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
       tenant,
       key: key ?? null,
       response: config.key_watch.action,
+      action: v.action,
+      previous,
       share: v.share,
       substream: v.substream,
       reasons: v.reasons,
@@ -235,6 +238,11 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
     );
     await recordDecisions(db, pendingDecisions.splice(0));
     const since = lastSync ? new Date(lastSync.getTime() - SYNC_OVERLAP_MS) : undefined;
+    // Key watch: this process's changed keys out; at start every key in (a restart finds its keys
+    // again), then the other processes' changes (a key flagged elsewhere is flagged here too).
+    await saveKeyStates(db, node, engine.takeDirtyKeys(), started);
+    for (const row of await keyStatesSince(db, since ? { exceptNode: node, since } : {}))
+      engine.loadKey(row.account, row.id, row.state, tenants.get(row.account));
     for (const row of await profilesSince(db, node, since)) {
       const ev = evidenceFrom((row.profile as { evidence?: unknown } | null)?.evidence);
       let byNode = remoteByNode.get(row.account);
@@ -268,7 +276,10 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
   async function judge(account: string, status: AccountStatusValue, o: AdminNote = {}): Promise<Verdict> {
     const tenant = o.tenant ?? tenants.get(account);
     if (db) {
-      if (status === 'cleared') await deleteProfiles(db, account);
+      if (status === 'cleared') {
+        await deleteProfiles(db, account);
+        await deleteKeyStates(db, account);
+      }
       const at = new Date(now());
       await setAccountState(
         db,

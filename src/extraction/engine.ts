@@ -9,7 +9,7 @@ import { ClusterIndex, copyEvidence } from './cluster.js';
 import { addEvidence, type Evidence } from './evidence.js';
 import { extractFeatures } from './features/extract.js';
 import type { SubstreamSummary } from './keywatch/substream.js';
-import { type KeyObservation, KeyWatch } from './keywatch/watch.js';
+import { type KeyObservation, type KeyRecord, KeyWatch } from './keywatch/watch.js';
 import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
 import { AccountProfile } from './profile.js';
 import { scoreEvidence } from './score.js';
@@ -50,9 +50,10 @@ export interface EngineOptions {
   onEscalate?: (v: Verdict, previous: Action) => void;
   /**
    * Called once when a key's change test first flags a sub-stream ("possible stolen key"), with the
-   * API key id when the request carried one (the operator rotates that key).
+   * API key id when the request carried one (the operator rotates that key) and the account's action
+   * before. The escalation this flag causes is reported here only, not also through `onEscalate`.
    */
-  onKeyFlagged?: (v: Verdict, key: string | undefined) => void;
+  onKeyFlagged?: (v: Verdict, key: string | undefined, previous: Action) => void;
   /** Called with a profile dropped from memory beyond `max_profiles` (persist it). */
   onEvict?: (account: string, profile: AccountProfile) => void;
 }
@@ -129,9 +130,30 @@ export class ExtractionEngine {
       justFlagged = k.obs.justFlagged;
     }
     this.dirty.add(account);
-    const v = this.judge(st);
-    if (justFlagged) this.opts.onKeyFlagged?.(v, key);
+    const previous = st.verdict.action;
+    // One report per event: a key's flag raising the account is told once, as the stolen-key alert.
+    const v = this.judge(st, justFlagged && this.opts.onKeyFlagged !== undefined);
+    if (justFlagged) this.opts.onKeyFlagged?.(v, key, previous);
     return v;
+  }
+
+  /** Keys whose watch changed since the last call, for batched persistence. */
+  takeDirtyKeys(): KeyRecord[] {
+    return this.keyWatch?.takeDirty() ?? [];
+  }
+
+  /**
+   * Takes a persisted key state (this process's own after a restart, or another process's). When it
+   * brings a flag, the account carries the key's sub-stream from now on; no alert is sent again (the
+   * process that flagged the key sent it).
+   */
+  loadKey(account: string, id: string, state: unknown, tenant?: string): Verdict | undefined {
+    if (!this.keyWatch) return undefined;
+    const flagged = this.keyWatch.merge(id, account, state);
+    if (!flagged) return undefined;
+    const st = this.state(account, tenant);
+    st.keyAlert = flagged.substream();
+    return this.judge(st, true);
   }
 
   /**
@@ -266,7 +288,8 @@ export class ExtractionEngine {
     }
   }
 
-  private judge(st: AccountState): Verdict {
+  /** `quiet`: the caller reports an escalation itself (or none is due), so `onEscalate` is not called. */
+  private judge(st: AccountState, quiet = false): Verdict {
     const remote = this.remote.get(st.profile.account);
     let e = st.profile.evidence;
     if (remote !== undefined) {
@@ -329,7 +352,7 @@ export class ExtractionEngine {
       v.substream = st.keyAlert.substream;
     }
     st.verdict = v;
-    if (rank(action) > rank(prev.action)) this.opts.onEscalate?.(v, prev.action);
+    if (!quiet && rank(action) > rank(prev.action)) this.opts.onEscalate?.(v, prev.action);
     return v;
   }
 }

@@ -115,6 +115,7 @@ export function createShapeStage(o: ShapeOptions): Stage {
     let action = v.action;
     let reasons = v.reasons;
     let bucket = account;
+    let substream = false;
     // A flagged key (stolen or shared): the key-watch response goes to the matching sub-stream only,
     // so the app on the same key keeps working.
     const kw = config.key_watch;
@@ -132,6 +133,7 @@ export function createShapeStage(o: ShapeOptions): Stage {
         request: chat,
       });
       if (hit) {
+        substream = true;
         action = kw.action;
         reasons = [...reasons, 'key_substream_match'];
         bucket = `${account}\u0000substream`;
@@ -141,6 +143,13 @@ export function createShapeStage(o: ShapeOptions): Stage {
     switch (action) {
       case 'block':
         ex.decisions.push(decision(vd, 'block'));
+        // The app on the key keeps working: the refusal names the key's sub-stream, not the account.
+        if (substream)
+          throw new PortcullisError(
+            'PCX_KEY_SUBSTREAM_BLOCKED',
+            "this request matches a flagged sub-stream of this API key (possible stolen or shared key) and is refused; the key's other traffic is served; contact the operator",
+            { details: { detector: DETECTOR, scope: 'key_substream' } },
+          );
         throw new PortcullisError(
           'PCX_ACCOUNT_BLOCKED',
           'this account is blocked: its traffic matches a model-extraction pattern; contact the operator',
@@ -155,10 +164,12 @@ export function createShapeStage(o: ShapeOptions): Stage {
           ex.decisions.push(decision(vd, 'throttle'));
           throw new PortcullisError(
             'PCX_THROTTLED',
-            `this account is limited to ${config.throttle.requests_per_minute} requests per minute`,
+            substream
+              ? `requests matching a flagged sub-stream of this API key are limited to ${config.throttle.requests_per_minute} per minute`
+              : `this account is limited to ${config.throttle.requests_per_minute} requests per minute`,
             {
               retryAfter: wait,
-              details: { detector: DETECTOR },
+              details: substream ? { detector: DETECTOR, scope: 'key_substream' } : { detector: DETECTOR },
             },
           );
         }

@@ -61,12 +61,18 @@ describe('concurrent starts on PostgreSQL', () => {
     for (const r of results) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout.trim()).toBe('4');
+      expect(r.stdout.trim()).toBe('5');
     }
     const store = await openStore({ dataDir: '/x', databaseUrl: PG_URL, schema });
     try {
       const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(names.rows.map((r) => r.name)).toEqual(['001_core', '002_audit', '003_extraction', '004_limits']);
+      expect(names.rows.map((r) => r.name)).toEqual([
+        '001_core',
+        '002_audit',
+        '003_extraction',
+        '004_limits',
+        '005_keywatch',
+      ]);
       const tables = await store.db.introspection.getTables();
       expect(tables.filter((t) => t.schema === schema).map((t) => t.name)).toEqual(
         expect.arrayContaining(['tenants', 'api_keys']),

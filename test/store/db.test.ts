@@ -20,7 +20,13 @@ for (const backend of backends()) {
         const names = tables.map((t) => t.name);
         expect(names).toEqual(expect.arrayContaining(['tenants', 'api_keys']));
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['001_core', '002_audit', '003_extraction', '004_limits']);
+        expect(applied.rows.map((r) => r.name)).toEqual([
+          '001_core',
+          '002_audit',
+          '003_extraction',
+          '004_limits',
+          '005_keywatch',
+        ]);
       } finally {
         await store.close();
       }

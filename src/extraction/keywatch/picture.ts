@@ -59,7 +59,8 @@ export class WeightedTable {
   }
 
   toJSON(): [number[], number[], number] {
-    return [this.keys.slice(), this.weights.map((x) => Math.round(x * 1000) / 1000), this.total];
+    const r = (x: number) => Math.round(x * 1000) / 1000;
+    return [this.keys.slice(), this.weights.map(r), r(this.total)];
   }
 
   static from(v: unknown): WeightedTable {

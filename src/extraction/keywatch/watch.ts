@@ -197,9 +197,12 @@ export class KeyWatch {
     }
   }
 
-  /** The key of a request: its API key id when known, else the account (one key per account). */
+  /**
+   * The key of a request: its API key id when known, else the account (one key per account). The
+   * separator is a control character no account name holds, and one PostgreSQL text can store.
+   */
   static keyId(account: string, f: RequestFeatures): string {
-    return f.key !== 0 ? `${account}\u0000${f.key}` : account;
+    return f.key !== 0 ? `${account}\u001f${f.key}` : account;
   }
 
   observe(account: string, f: RequestFeatures): { state: KeyState; obs: KeyObservation } {
@@ -249,7 +252,7 @@ export class KeyWatch {
   /** Forgets every key of an account (operator cleared it): its keys are learnt again from nothing. */
   forget(account: string): void {
     for (const id of [...this.keys.keys()])
-      if (id === account || id.startsWith(`${account}\u0000`)) {
+      if (id === account || id.startsWith(`${account}\u001f`)) {
         this.keys.delete(id);
         this.accountOf.delete(id);
         this.dirty.delete(id);
