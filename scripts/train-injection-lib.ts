@@ -8,11 +8,13 @@
 
 import { scoreText, windowBounds } from '../src/guards/injection/classifier.js';
 import {
-  extractFeatures,
   FEATURE_BITS,
   FEATURE_DIM,
   FEATURE_VERSION,
   FeatureBuffer,
+  hashText,
+  TextHashes,
+  windowFeatures,
 } from '../src/guards/injection/features.js';
 import type { InjectionModel, InjectionModelMeta } from '../src/guards/injection/model.js';
 import { normalizeForClassification } from '../src/guards/injection/normalize.js';
@@ -31,9 +33,11 @@ export interface Sample {
 
 const scratch = new Float32Array(FEATURE_DIM);
 const buf = new FeatureBuffer(16384);
+const hashes = new TextHashes();
 
-function sparse(norm: string): { idx: Int32Array; val: Float32Array } {
-  extractFeatures(norm, buf);
+/** The summed sparse vector of window [s, e) of the text last hashed into `hashes`. */
+function sparse(s: number, e: number): { idx: Int32Array; val: Float32Array } {
+  windowFeatures(hashes, s, e, buf);
   const touched: number[] = [];
   for (let i = 0; i < buf.length; i++) {
     const j = buf.idx[i]!;
@@ -55,8 +59,8 @@ function sparse(norm: string): { idx: Int32Array; val: Float32Array } {
  * of a benign text must score low; for attacks the first and a few other windows are kept (long
  * jailbreaks are attack text throughout, but not every window of them is).
  */
-export function trainingWindows(ex: Example, r: () => number, maxWindows: number): string[] {
-  const bounds = windowBounds(ex.text.length, WINDOW, STRIDE, ex.text);
+export function trainingWindows(norm: string, r: () => number, maxWindows: number): Array<[number, number]> {
+  const bounds = windowBounds(norm.length, WINDOW, STRIDE);
   let chosen = bounds;
   if (bounds.length > maxWindows) {
     chosen = [bounds[0]!];
@@ -64,7 +68,7 @@ export function trainingWindows(ex: Example, r: () => number, maxWindows: number
     while (chosen.length < maxWindows && rest.length > 0)
       chosen.push(rest.splice(Math.floor(r() * rest.length), 1)[0]!);
   }
-  return chosen.map(([s, e]) => ex.text.slice(s, e));
+  return chosen;
 }
 
 export function buildSamples(examples: Example[], seed: number): Sample[] {
@@ -73,11 +77,13 @@ export function buildSamples(examples: Example[], seed: number): Sample[] {
   for (const e of examples) perSource.set(e.source, (perSource.get(e.source) ?? 0) + 1);
   const samples: Sample[] = [];
   for (const ex of examples) {
-    const windows = trainingWindows(ex, r, ex.label === 1 ? 3 : 6);
+    const norm = normalizeForClassification(ex.text).text;
+    hashText(norm, hashes);
+    const windows = trainingWindows(norm, r, ex.label === 1 ? 3 : 6);
     // Large sources would drown small ones: weight ∝ 1/√(source size), split over the text's windows.
     const w = 1 / Math.sqrt(perSource.get(ex.source)!) / Math.sqrt(windows.length);
-    for (const t of windows) {
-      const { idx, val } = sparse(normalizeForClassification(t).text);
+    for (const [s, e] of windows) {
+      const { idx, val } = sparse(s, e);
       samples.push({ idx, val, label: ex.label, source: ex.source, weight: w });
     }
   }

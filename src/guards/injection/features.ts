@@ -15,7 +15,7 @@
 
 import { CUES } from './cues.js';
 
-export const FEATURE_VERSION = 5;
+export const FEATURE_VERSION = 6;
 export const FEATURE_BITS = 18;
 export const FEATURE_DIM = 1 << FEATURE_BITS;
 const MASK = FEATURE_DIM - 1;
@@ -105,40 +105,126 @@ export function firedCues(norm: string): string[] {
   return out;
 }
 
-/** Fills `out` with the features of one normalised window. */
-export function extractFeatures(norm: string, out: FeatureBuffer): void {
-  out.reset();
-  out.push(BIAS_INDEX, 1);
-  const n = norm.length;
+/** The cue patterns with the global flag, for one scan of a whole text. */
+const GLOBAL_CUES = CUES.map((c) => new RegExp(c.pattern.source, `${c.pattern.flags.replace('g', '')}g`));
 
-  // Words and bigrams, hashed incrementally without building substrings.
-  const wordStart = out.length;
+/**
+ * The hashed features of a whole normalised text, with positions, computed in one pass. A window's
+ * features are then the subset that lies inside it (see windowFeatures), so overlapping windows cost
+ * no re-hashing and a linear model's window scores come from prefix sums (classifier.ts).
+ *
+ * - char n-grams: for start i and length k∈{3,4,5}, char[3i+k-3] is the slot or -1 past the end; a
+ *   window [s,e) holds those with s ≤ i and i+k ≤ e;
+ * - words [wordStart, wordEnd): a window holds those entirely inside it, and a word's bigram (with the
+ *   word before it) when that word is inside too;
+ * - symbol and visible-character counts as prefix sums; whitespace tokens [tokStart, tokEnd) with a
+ *   mixed (letters and symbols) flag, held by a window when entirely inside;
+ * - cue matches [start, end) from one global scan; a cue fires in a window holding one of its matches.
+ */
+export class TextHashes {
+  norm = '';
+  n = 0;
+  char = new Int32Array(0);
+  nWords = 0;
+  wordStart = new Int32Array(0);
+  wordEnd = new Int32Array(0);
+  wordIdx = new Int32Array(0);
+  bigramIdx = new Int32Array(0);
+  symbols = new Int32Array(0);
+  visible = new Int32Array(0);
+  nTokens = 0;
+  tokStart = new Int32Array(0);
+  tokEnd = new Int32Array(0);
+  tokMixed = new Uint8Array(0);
+  /** Per cue: flat [start, end, start, end, …] of its matches. */
+  cueMatches: number[][] = CUES.map(() => []);
+
+  ensure(n: number): void {
+    if (this.char.length >= 3 * n && this.symbols.length >= n + 1) return;
+    const cap = Math.max(1024, n + (n >> 1));
+    this.char = new Int32Array(3 * cap);
+    this.wordStart = new Int32Array(cap);
+    this.wordEnd = new Int32Array(cap);
+    this.wordIdx = new Int32Array(cap);
+    this.bigramIdx = new Int32Array(cap);
+    this.symbols = new Int32Array(cap + 1);
+    this.visible = new Int32Array(cap + 1);
+    this.tokStart = new Int32Array(cap);
+    this.tokEnd = new Int32Array(cap);
+    this.tokMixed = new Uint8Array(cap);
+  }
+}
+
+/** Fills `h` with the positional features of a normalised text. */
+export function hashText(norm: string, h: TextHashes): void {
+  const n = norm.length;
+  h.ensure(n);
+  h.norm = norm;
+  h.n = n;
+  const char = h.char;
+  const seed = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
+  // Interior positions: all three lengths fit; the last four positions take the careful loop.
+  const full = n - 4;
+  for (let i = 0; i < full; i++) {
+    let g = Math.imul(seed ^ norm.charCodeAt(i), FNV_PRIME);
+    g = Math.imul(g ^ norm.charCodeAt(i + 1), FNV_PRIME);
+    g = Math.imul(g ^ norm.charCodeAt(i + 2), FNV_PRIME);
+    char[3 * i] = ((g >>> 0) ^ 2) & MASK;
+    g = Math.imul(g ^ norm.charCodeAt(i + 3), FNV_PRIME);
+    char[3 * i + 1] = ((g >>> 0) ^ 3) & MASK;
+    g = Math.imul(g ^ norm.charCodeAt(i + 4), FNV_PRIME);
+    char[3 * i + 2] = ((g >>> 0) ^ 4) & MASK;
+  }
+  for (let i = Math.max(0, full); i < n; i++) {
+    let g = seed;
+    for (let k = 0; k < 5; k++) {
+      if (i + k >= n) {
+        if (k >= 2) char[3 * i + k - 2] = -1;
+        continue;
+      }
+      g ^= norm.charCodeAt(i + k);
+      g = Math.imul(g, FNV_PRIME);
+      if (k >= 2) char[3 * i + k - 2] = ((g >>> 0) ^ k) & MASK;
+    }
+  }
+
+  let nWords = 0;
+  let nTokens = 0;
   let prev = -1;
-  let h = 0;
+  let hw = 0;
   let inWord = false;
-  let tokens = 0;
-  let mixedTokens = 0;
+  let wStart = 0;
+  let tStart = -1;
   let tokHasSymbol = false;
   let tokHasLetter = false;
   let symbols = 0;
   let visible = 0;
+  h.symbols[0] = 0;
+  h.visible[0] = 0;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? norm.charCodeAt(i) : 0x20;
     const space = c === 0x20 || c === 0x0a || c === 0x09;
-    if (!space) visible++;
+    if (i < n && !space) {
+      visible++;
+      if (tStart < 0) tStart = i;
+    }
     if (i < n && isWordCode(c)) {
       if (!inWord) {
-        h = (FNV_OFFSET ^ SEED_WORD) >>> 0;
+        hw = (FNV_OFFSET ^ SEED_WORD) >>> 0;
         inWord = true;
+        wStart = i;
       }
-      h ^= c;
-      h = Math.imul(h, FNV_PRIME);
+      hw ^= c;
+      hw = Math.imul(hw, FNV_PRIME);
       tokHasLetter = true;
     } else {
       if (inWord) {
-        const w = h >>> 0;
-        out.push(w & MASK, 1);
-        if (prev >= 0) out.push((Math.imul(prev ^ SEED_BIGRAM, 0x5bd1e995) ^ w) & MASK, 1);
+        const w = hw >>> 0;
+        h.wordStart[nWords] = wStart;
+        h.wordEnd[nWords] = i;
+        h.wordIdx[nWords] = w & MASK;
+        h.bigramIdx[nWords] = prev >= 0 ? (Math.imul(prev ^ SEED_BIGRAM, 0x5bd1e995) ^ w) & MASK : -1;
+        nWords++;
         prev = w;
         inWord = false;
       }
@@ -146,45 +232,115 @@ export function extractFeatures(norm: string, out: FeatureBuffer): void {
         symbols++;
         tokHasSymbol = true;
       }
-      if (space) {
-        if (tokHasLetter || tokHasSymbol) tokens++;
-        if (tokHasLetter && tokHasSymbol) mixedTokens++;
+      if (space && tStart >= 0) {
+        h.tokStart[nTokens] = tStart;
+        h.tokEnd[nTokens] = i;
+        h.tokMixed[nTokens] = tokHasLetter && tokHasSymbol ? 1 : 0;
+        nTokens++;
+        tStart = -1;
         tokHasLetter = false;
         tokHasSymbol = false;
       }
     }
-  }
-  scaleRange(out, wordStart, WORD_FLOOR);
-
-  // Character n-grams, 3 to 5, over the whole normalised window including spaces.
-  const charStart = out.length;
-  for (let i = 0; i + 3 <= n; i++) {
-    let g = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
-    for (let k = 0; k < 5 && i + k < n; k++) {
-      g ^= norm.charCodeAt(i + k);
-      g = Math.imul(g, FNV_PRIME);
-      if (k >= 2) out.push(((g >>> 0) ^ k) & MASK, 1);
+    if (i < n) {
+      h.symbols[i + 1] = symbols;
+      h.visible[i + 1] = visible;
     }
   }
-  scaleRange(out, charStart, CHAR_FLOOR);
+  h.nWords = nWords;
+  h.nTokens = nTokens;
 
+  for (let k = 0; k < GLOBAL_CUES.length; k++) {
+    const re = GLOBAL_CUES[k]!;
+    const m = h.cueMatches[k]!;
+    m.length = 0;
+    re.lastIndex = 0;
+    for (let r = re.exec(norm); r !== null; r = re.exec(norm)) {
+      m.push(r.index, r.index + r[0].length);
+      if (r[0].length === 0) re.lastIndex++;
+    }
+  }
+}
+
+/** Whether a cue has a match inside [s, e). */
+export function cueInWindow(matches: number[], s: number, e: number): boolean {
+  for (let j = 0; j < matches.length; j += 2) {
+    const ms = matches[j]!;
+    if (ms >= e) return false;
+    if (ms >= s && matches[j + 1]! <= e) return true;
+  }
+  return false;
+}
+
+/** Indices of the dense window features (cue count, symbol, mixed-token and length buckets). */
+export function denseBuckets(h: TextHashes, s: number, e: number, fired: number, tokens: number, mixed: number) {
+  const sym = h.symbols[e]! - h.symbols[s]!;
+  const vis = h.visible[e]! - h.visible[s]!;
+  return {
+    cueCount: CUE_COUNT_INDEX[Math.min(fired, 4)]!,
+    symbol: SYMBOL_INDEX[bucket(vis === 0 ? 0 : sym / vis, SYMBOL_EDGES)]!,
+    mixed: MIXED_INDEX[bucket(tokens === 0 ? 0 : mixed / tokens, MIXED_EDGES)]!,
+    length: LENGTH_INDEX[Math.min(11, Math.floor(Math.log2(e - s + 1)))]!,
+  };
+}
+
+/** Fills `out` with the features of window [s, e) of a hashed text (the training view of a window). */
+export function windowFeatures(h: TextHashes, s: number, e: number, out: FeatureBuffer): void {
+  out.reset();
+  out.push(BIAS_INDEX, 1);
+  const wordFrom = out.length;
+  for (let j = 0; j < h.nWords; j++) {
+    if (h.wordStart[j]! < s) continue;
+    if (h.wordEnd[j]! > e) break;
+    out.push(h.wordIdx[j]!, 1);
+    if (j > 0 && h.wordStart[j - 1]! >= s && h.bigramIdx[j]! >= 0) out.push(h.bigramIdx[j]!, 1);
+  }
+  scaleRange(out, wordFrom, WORD_FLOOR);
+  const charFrom = out.length;
+  for (let i = s; i < e; i++) {
+    for (let k = 3; k <= 5; k++) {
+      if (i + k > e) break;
+      const slot = h.char[3 * i + k - 3]!;
+      if (slot >= 0) out.push(slot, 1);
+    }
+  }
+  scaleRange(out, charFrom, CHAR_FLOOR);
   let fired = 0;
   for (let k = 0; k < CUES.length; k++) {
-    if (CUES[k]!.pattern.test(norm)) {
+    if (cueInWindow(h.cueMatches[k]!, s, e)) {
       out.push(CUE_INDEX[k]!, 1);
       fired++;
     }
   }
-  out.push(CUE_COUNT_INDEX[Math.min(fired, 4)]!, 1);
-  out.push(SYMBOL_INDEX[bucket(visible === 0 ? 0 : symbols / visible, SYMBOL_EDGES)]!, 1);
-  out.push(MIXED_INDEX[bucket(tokens === 0 ? 0 : mixedTokens / tokens, MIXED_EDGES)]!, 1);
-  out.push(LENGTH_INDEX[Math.min(11, Math.floor(Math.log2(n + 1)))]!, 1);
+  let tokens = 0;
+  let mixed = 0;
+  for (let j = 0; j < h.nTokens; j++) {
+    if (h.tokStart[j]! < s) continue;
+    if (h.tokEnd[j]! > e) break;
+    tokens++;
+    mixed += h.tokMixed[j]!;
+  }
+  const d = denseBuckets(h, s, e, fired, tokens, mixed);
+  out.push(d.cueCount, 1);
+  out.push(d.symbol, 1);
+  out.push(d.mixed, 1);
+  out.push(d.length, 1);
+}
+
+const scratchHashes = new TextHashes();
+
+/** Fills `out` with the features of one whole normalised text (one window). */
+export function extractFeatures(norm: string, out: FeatureBuffer): void {
+  hashText(norm, scratchHashes);
+  windowFeatures(scratchHashes, 0, norm.length, out);
 }
 
 // Counts under which n-grams are no longer scaled up: a short text's few n-grams carry little evidence,
 // so its score rests on the cues (the override itself), not on which words happen to be there.
-const WORD_FLOOR = 12;
-const CHAR_FLOOR = 60;
+export const WORD_FLOOR = 12;
+export const CHAR_FLOOR = 60;
+
+export const DENSE_INDEX = { bias: BIAS_INDEX, cues: CUE_INDEX };
 
 function scaleRange(out: FeatureBuffer, start: number, floor: number): void {
   const count = out.length - start;

@@ -190,46 +190,223 @@ function foldToken(token: string, stats: NormalizeStats): string {
 }
 
 /** Joins runs of ≥4 single letters separated by one space or punctuation mark: "i g n o r e" → "ignore". */
-function joinSpacedLetters(tokens: string[], stats: NormalizeStats): string[] {
+function joinSpacedLetters(
+  tokens: string[],
+  starts: number[],
+  ends: number[],
+  stats: NormalizeStats,
+): { tokens: string[]; rawStart: number[]; rawEnd: number[] } {
   const out: string[] = [];
-  let run: string[] = [];
-  const flush = () => {
-    if (run.length >= 4) {
-      out.push(run.join(''));
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  let runFrom = -1;
+  const flush = (to: number) => {
+    if (runFrom < 0) return;
+    if (to - runFrom >= 4) {
+      out.push(tokens.slice(runFrom, to).join(''));
+      rawStart.push(starts[runFrom]!);
+      rawEnd.push(ends[to - 1]!);
       stats.spacedRuns++;
-    } else out.push(...run);
-    run = [];
+    } else {
+      for (let k = runFrom; k < to; k++) {
+        out.push(tokens[k]!);
+        rawStart.push(starts[k]!);
+        rawEnd.push(ends[k]!);
+      }
+    }
+    runFrom = -1;
   };
-  for (const t of tokens) {
-    if (t.length === 1 && LETTER.test(t)) run.push(t);
-    else {
-      flush();
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.length === 1 && LETTER.test(t)) {
+      if (runFrom < 0) runFrom = k;
+    } else {
+      flush(k);
       out.push(t);
+      rawStart.push(starts[k]!);
+      rawEnd.push(ends[k]!);
     }
   }
-  flush();
-  return out;
+  flush(tokens.length);
+  return { tokens: out, rawStart, rawEnd };
+}
+
+/** JavaScript's `\s` without U+FEFF (an invisible character removed inside words, not a separator). */
+function isSpaceCode(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const DOTTED_HINT = /[.\-_*]/;
+
+/** A normalised text with, for each of its tokens, the raw span it came from. */
+export interface NormalizedWithMap extends Normalized {
+  /** Start of output token k in the normalised text, and the raw [start, end) it came from. */
+  normStart: number[];
+  rawStart: number[];
+  rawEnd: number[];
+}
+
+/** Raw offset of the token holding normalised offset `pos` (start or end side). */
+export function rawOffset(nz: NormalizedWithMap, pos: number, side: 'start' | 'end'): number {
+  const starts = nz.normStart;
+  if (starts.length === 0) return 0;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return side === 'start' ? nz.rawStart[lo]! : nz.rawEnd[lo]!;
+}
+
+function isPlainCode(c: number): boolean {
+  // a-z . , ; : ? ' " ( ) -
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x2e ||
+    c === 0x2c ||
+    c === 0x3b ||
+    c === 0x3a ||
+    c === 0x3f ||
+    c === 0x27 ||
+    c === 0x22 ||
+    c === 0x28 ||
+    c === 0x29 ||
+    c === 0x2d
+  );
+}
+
+function foldWord(t: string, stats: NormalizeStats): string {
+  // "i.g.n.o.r.e" / "s-a-y": ≥3 single letters joined by one separator are one disguised word.
+  if (t.length >= 5 && DOTTED_HINT.test(t)) {
+    t = t.replace(DOTTED_WORD, (m) => {
+      stats.spacedRuns++;
+      return m.replace(/[.\-_*]/g, '');
+    });
+  }
+  return PLAIN_TOKEN.test(t) ? t : foldToken(t, stats);
+}
+
+/**
+ * Plain ASCII text (the common case): lower-case once, walk the tokens by char code, fold only the
+ * tokens that need it, and return the lower-cased text itself when nothing changed. Returns undefined
+ * when spaced-out letters need the general path.
+ */
+function normalizeAscii(input: string): NormalizedWithMap | undefined {
+  const stats = emptyStats();
+  const lower = input.toLowerCase();
+  const n = lower.length;
+  const normStart: number[] = [];
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  let parts: string[] | undefined;
+  let clean = true;
+  let len = 0;
+  let singles = 0;
+  let i = 0;
+  while (i < n) {
+    const ws = i;
+    while (i < n && isSpaceCode(lower.charCodeAt(i))) i++;
+    if (i >= n) {
+      if (i > ws) clean = false;
+      break;
+    }
+    if (ws === 0 ? i > 0 : i - ws !== 1 || lower.charCodeAt(ws) !== 0x20) clean = false;
+    const a = i;
+    let plain = true;
+    while (i < n) {
+      const c = lower.charCodeAt(i);
+      if (isSpaceCode(c)) break;
+      if (plain && !isPlainCode(c)) plain = false;
+      i++;
+    }
+    let t: string | undefined;
+    if (!plain || (i - a >= 5 && DOTTED_HINT.test(lower.slice(a, i)))) {
+      const raw = lower.slice(a, i);
+      const folded = foldWord(raw, stats);
+      if (folded !== raw) t = folded;
+    }
+    if (i - a === 1 && LETTER.test(lower[a]!)) {
+      if (++singles >= 4) return undefined;
+    } else singles = 0;
+    if (t !== undefined && parts === undefined) {
+      parts = [];
+      for (let k = 0; k < rawStart.length; k++) parts.push(lower.slice(rawStart[k], rawEnd[k]));
+    }
+    const piece = t ?? (parts ? lower.slice(a, i) : undefined);
+    if (parts) parts.push(piece!);
+    if (len > 0) len++;
+    normStart.push(len);
+    rawStart.push(a);
+    rawEnd.push(i);
+    len += t !== undefined ? t.length : i - a;
+  }
+  let text: string;
+  if (parts) text = parts.join(' ');
+  else if (clean) text = lower;
+  else {
+    const pieces: string[] = [];
+    for (let k = 0; k < rawStart.length; k++) pieces.push(lower.slice(rawStart[k], rawEnd[k]));
+    text = pieces.join(' ');
+  }
+  return { text, stats, normStart, rawStart, rawEnd };
 }
 
 /**
  * Full normalisation for classification: strip invisibles and decode tags, NFKC (full-width, math
  * alphanumerics, ligatures), lower-case, fold look-alikes and leetspeak per word, join spaced letters,
- * collapse whitespace.
+ * collapse whitespace. Works token by token (raw whitespace-separated runs), so every normalised
+ * token maps back to the raw span it came from; plain ASCII text takes a fast path.
  */
-export function normalizeForClassification(input: string): Normalized {
-  const stats = emptyStats();
-  let text = stripInvisible(input, stats).normalize('NFKC').toLowerCase();
-  // "i.g.n.o.r.e" / "s-a-y": ≥3 single letters joined by one separator are one disguised word.
-  text = text.replace(DOTTED_WORD, (m) => {
-    stats.spacedRuns++;
-    return m.replace(/[.\-_*]/g, '');
-  });
-  const parts = text.split(WORD_SPLIT);
-  const tokens: string[] = [];
-  for (const p of parts) {
-    if (p.length === 0) continue;
-    // Fast path: plain ASCII words with ordinary punctuation have nothing to fold.
-    tokens.push(PLAIN_TOKEN.test(p) ? p : foldToken(p, stats));
+export function normalizeWithMap(input: string): NormalizedWithMap {
+  if (!NON_ASCII.test(input)) {
+    const fast = normalizeAscii(input);
+    if (fast !== undefined) return fast;
   }
-  return { text: joinSpacedLetters(tokens, stats).join(' '), stats };
+  const stats = emptyStats();
+  const tokens: string[] = [];
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  const n = input.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const a = i;
+    while (i < n && !isSpaceCode(input.charCodeAt(i))) i++;
+    let t = input.slice(a, i);
+    t = NON_ASCII.test(t) ? stripInvisible(t, stats).normalize('NFKC').toLowerCase() : t.toLowerCase();
+    // Tag characters and NFKC can produce spaces: split again.
+    for (const p of t.split(WORD_SPLIT)) {
+      if (p.length === 0) continue;
+      tokens.push(foldWord(p, stats));
+      rawStart.push(a);
+      rawEnd.push(i);
+    }
+  }
+  const joined = joinSpacedLetters(tokens, rawStart, rawEnd, stats);
+  const normStart: number[] = [];
+  let len = 0;
+  for (const t of joined.tokens) {
+    normStart.push(len);
+    len += t.length + 1;
+  }
+  return { text: joined.tokens.join(' '), stats, normStart, rawStart: joined.rawStart, rawEnd: joined.rawEnd };
+}
+
+export function normalizeForClassification(input: string): Normalized {
+  const { text, stats } = normalizeWithMap(input);
+  return { text, stats };
 }
