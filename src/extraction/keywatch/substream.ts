@@ -62,9 +62,10 @@ export class SubstreamTracker {
       if (t.weights[best]! / t.total >= DEFINING_SHARE && picture.tables[c]!.share(v) < RARE_SHARE)
         this.defining.push([c, v]);
     }
-    // Counting starts again under the fixed name, so share and matched describe the named sub-stream.
-    this.total = 0;
-    this.matched = 0;
+    // From here on a request counts as matched only if it carries the name. Until then, the
+    // foreign-looking requests since the change began (those the name was taken from) stand for it, so
+    // the share reported at the flag (in the alert) is already an estimate, not 0.
+    this.matched = this.foreign;
   }
 
   /** A request belongs to the named sub-stream: it looks foreign and carries a defining value. */
