@@ -2,6 +2,10 @@
  * Evaluation of stolen/shared-key detection (issue 11) on the `stolen-key-5` and `stolen-key-10`
  * scenarios:
  *   node --import tsx eval/extraction/stolen.ts [--seeds 11,...,20] [--scenarios stolen-key-5,stolen-key-10] [--days 3]
+ *     [--restart-every N]
+ * `--restart-every N`: every N requests, each key's watch changed since the last time goes through its
+ * persisted JSON form and is restored in its place (what a restart with a store does), to check that
+ * persistence changes no result.
  * Constants (src/extraction/keywatch, key_watch defaults in src/config/extraction.ts) were set by
  * looking at seeds 1 and 2 only. Prints Markdown.
  */
@@ -21,6 +25,7 @@ function arg(name: string): string | undefined {
 const seeds = (arg('--seeds') ?? REPORT_SEEDS.join(',')).split(',').map(Number);
 const scenarios = (arg('--scenarios') ?? 'stolen-key-5,stolen-key-10').split(',');
 const days = Number(arg('--days') ?? 3);
+const restartEvery = Number(arg('--restart-every') ?? 0);
 const data = loadPromptData(arg('--data') ?? defaultDataDir());
 
 interface KeyRow {
@@ -45,7 +50,10 @@ interface KeyRow {
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const out: string[] = [];
-out.push(`${days} days of traffic; seeds ${seeds.join(', ')} (tuning seeds were ${TUNING_SEEDS.join(', ')}).`, '');
+out.push(
+  `${days} days of traffic; seeds ${seeds.join(', ')} (tuning seeds were ${TUNING_SEEDS.join(', ')})${restartEvery > 0 ? `; key states restored from JSON every ${restartEvery} requests` : ''}.`,
+  '',
+);
 out.push(
   '| scenario | stolen keys flagged | apps/batch jobs flagged | eval harnesses flagged | other benign flagged | median key requests to flag | median campaign requests to flag | campaign output served before flag | campaign requests in named sub-stream (after flag) | benign requests of the key in it | median reported share |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -57,6 +65,12 @@ for (const scenario of scenarios) {
     const r = new Replayer();
     const keys = new Map<string, KeyRow>();
     sim.lines.forEach((l, i) => {
+      if (restartEvery > 0 && i > 0 && i % restartEvery === 0) {
+        for (const rec of r.engine.takeDirtyKeys()) {
+          r.engine.keys?.delete(rec.id);
+          r.engine.loadKey(rec.account, rec.id, JSON.parse(JSON.stringify(rec.state)));
+        }
+      }
       r.line(formatLine(l));
       const kind = sim.kinds[l.account] ?? 'unknown';
       let k = keys.get(l.account);

@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyStatesSince } from '../../src/extraction/keywatch/store.js';
 import { type Harness, startHarness } from './harness.js';
 
 const ADMIN = { authorization: 'Bearer pca_test_admin_token_0123456789', 'content-type': 'application/json' };
@@ -54,6 +55,7 @@ beforeAll(async () => {
       // Degraded requests are also rate-limited; this test looks at the degrading only.
       throttle: { requests_per_minute: 10_000 },
       alert: { webhook_url: hookUrl },
+      persist_interval_ms: 200,
     },
   });
 });
@@ -175,7 +177,7 @@ describe('a stolen key through the gateway (OpenAI SDK on both sides)', () => {
       substream?: { key: string; requests: number; matched: number; fingerprint: Record<string, string> };
       reasons: string[];
       action: string;
-      decisions: Array<{ action: string; reasons: string[] }>;
+      decisions: Array<{ action: string; previous: string; reasons: string[] }>;
     };
     expect(v.reasons).toContain('key_substream_shift');
     expect(v.substream).toBeDefined();
@@ -185,6 +187,23 @@ describe('a stolen key through the gateway (OpenAI SDK on both sides)', () => {
     expect(Object.keys(v.substream!.fingerprint).length).toBeGreaterThan(0);
     // The account as a whole is only alerted on: the app keeps working.
     expect(v.action).toBe('alert');
+
+    // The decision is recorded with its reasons (written to the store at the next sync).
+    let decisions = v.decisions;
+    for (let t = 0; t < 50 && !decisions.some((d) => d.reasons.includes('possible_stolen_key')); t++) {
+      await new Promise((res) => setTimeout(res, 200));
+      decisions = (
+        (await (await fetch(`${h.base}/admin/v1/extraction/accounts/acme`, { headers: ADMIN })).json()) as typeof v
+      ).decisions;
+    }
+    const flaggedDecision = decisions.filter((d) => d.reasons.includes('possible_stolen_key'));
+    expect(flaggedDecision).toHaveLength(1);
+    expect(flaggedDecision[0]).toMatchObject({ action: 'degrade', previous: 'allow' });
+    expect(flaggedDecision[0]!.reasons).toContain('key_substream_shift');
+
+    // The key's watch reached the store with its flag (a restart or another process finds it there).
+    const stored = (await keyStatesSince(h.gw.store.db)).filter((r) => r.account === 'acme');
+    expect(stored.some((r) => r.flagged)).toBe(true);
 
     // 4. Exactly one alert reached the webhook: "possible stolen key", with the evidence and the rotate call.
     await new Promise((res) => setTimeout(res, 300));

@@ -245,6 +245,13 @@ export class KeyWatch {
     return mine.adoptFlag(other) ? mine : undefined;
   }
 
+  /** Drops one key's watch from memory (its persisted state, if any, stays). */
+  delete(id: string): void {
+    this.keys.delete(id);
+    this.accountOf.delete(id);
+    this.dirty.delete(id);
+  }
+
   get(account: string, f: RequestFeatures): KeyState | undefined {
     return this.keys.get(KeyWatch.keyId(account, f));
   }
