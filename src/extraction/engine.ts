@@ -12,7 +12,7 @@ import type { SubstreamSummary } from './keywatch/substream.js';
 import { type KeyObservation, type KeyRecord, KeyWatch } from './keywatch/watch.js';
 import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
 import { AccountProfile } from './profile.js';
-import { scoreEvidence } from './score.js';
+import { appEvidence, scoreEvidence } from './score.js';
 import type { RequestFeatures, RequestObservation } from './types.js';
 
 /** Operator judgement on an account. */
@@ -296,7 +296,7 @@ export class ExtractionEngine {
       e = copyEvidence(e);
       addEvidence(e, remote);
     }
-    const own = scoreEvidence(e);
+    const own = scoreEvidence(e, appEvidence(st.profile.appSignals()));
     let score = own.score;
     let reasons = own.reasons;
     let clusterScore = 0;

@@ -5,6 +5,7 @@
  */
 import { type Evidence, emptyEvidence, evidenceFrom } from './evidence.js';
 import { jaccard, MINHASH_K } from './features/text.js';
+import type { AppSignals } from './score.js';
 import { DistinctCounter, HeavyHitters } from './sketch.js';
 import type { RequestFeatures } from './types.js';
 
@@ -138,6 +139,17 @@ export class AccountProfile {
       }
     }
     return { templated, harvestWeight: w, templateTokens };
+  }
+
+  /** The inputs of app evidence (score.ts appEvidence), from this profile alone. */
+  appSignals(): AppSignals {
+    const e = this.evidence;
+    return {
+      n: e.n,
+      endUsers: this.endUsers.estimate(),
+      topSystem: this.systems.top()?.count ?? 0,
+      machineGaps: e.machineGaps,
+    };
   }
 
   /** Counts a template edge hash; true when it is this account's template or one shared by others. */
