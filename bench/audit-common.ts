@@ -7,6 +7,8 @@ import { createExchange, type Exchange } from '../src/core/exchange.js';
 import { openStore, type Store } from '../src/store/db.js';
 import * as m002 from '../src/store/migrations/002_audit.js';
 
+const MIGRATIONS = { '002_audit': m002 };
+
 export const PG_URL = process.env.PORTCULLIS_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export function arg(name: string, dflt: string): string {
@@ -15,19 +17,24 @@ export function arg(name: string, dflt: string): string {
 }
 
 /** A fresh database for a bench run: PGlite in a temp folder or a throw-away PostgreSQL schema. */
-export async function benchStore(backend: string): Promise<{ store: Store; dataDir: string; drop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pcx-bench-audit-'));
+export async function benchStore(
+  backend: string,
+  opts: { dataDir?: string; schema?: string; keep?: boolean } = {},
+): Promise<{ store: Store; dataDir: string; schema?: string; drop(): Promise<void> }> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pcx-bench-audit-'));
   if (backend === 'pglite') {
-    const store = await openStore({ dataDir, migrations: { '002_audit': m002 } });
+    const store = await openStore({ dataDir, migrations: MIGRATIONS });
     return { store, dataDir, drop: () => store.close() };
   }
-  const schema = `bench_audit_${randomBytes(4).toString('hex')}`;
-  const store = await openStore({ dataDir, databaseUrl: PG_URL, schema, migrations: { '002_audit': m002 } });
+  const schema = opts.schema ?? `bench_audit_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ dataDir, databaseUrl: PG_URL, schema, migrations: MIGRATIONS });
   return {
     store,
     dataDir,
+    schema,
     drop: async () => {
       await store.close();
+      if (opts.keep) return;
       const c = new pg.Client(PG_URL);
       await c.connect();
       await c.query(`drop schema ${schema} cascade`);

@@ -2,6 +2,9 @@
  * Verification speed: `node --import tsx bench/audit-verify.ts --backend postgres --n 1000000`.
  * Fills a fresh log with n entries (through the normal commit path, in large batches), signs a
  * checkpoint, then times a full `verify` (every leaf re-hashed, the tree recomputed, checkpoints checked).
+ * `--keep` leaves the PostgreSQL schema (or PGlite folder) in place and prints its name; `--reuse NAME`
+ * (with the same `--data DIR`, which holds the signing key) verifies a kept log again without refilling.
+ * Drop a kept schema with `drop schema NAME cascade`.
  */
 import { createAuditLog } from '../src/audit/log.js';
 import { auditSchema } from '../src/config/audit.js';
@@ -9,23 +12,33 @@ import { arg, benchExchange, benchStore } from './audit-common.js';
 
 const backend = arg('backend', 'postgres');
 const n = Number(arg('n', '1000000'));
-const { store, dataDir, drop } = await benchStore(backend);
+const reuse = arg('reuse', '');
+const keep = process.argv.includes('--keep') || reuse !== '';
+const dataArg = arg('data', '');
+const { store, dataDir, schema, drop } = await benchStore(backend, {
+  schema: reuse || undefined,
+  dataDir: dataArg || undefined,
+  keep,
+});
 const log = await createAuditLog({
   config: auditSchema.parse({ batch_interval_ms: 60_000, batch_max_entries: 20_000, checkpoint_interval_s: 86_400 }),
   db: store.db,
   dataDir,
 });
-const exchanges = Array.from({ length: 1000 }, (_, i) => benchExchange(i));
-const f0 = process.hrtime.bigint();
-for (let i = 0; i < n; i++) {
-  log.record(exchanges[i % 1000]!);
-  if (i % 100_000 === 99_999) {
-    await log.flush();
-    if (i === n / 2 - 1) await log.checkpoint();
+let fillS = 0;
+if (!reuse) {
+  const exchanges = Array.from({ length: 1000 }, (_, i) => benchExchange(i));
+  const f0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    log.record(exchanges[i % 1000]!);
+    if (i % 100_000 === 99_999) {
+      await log.flush();
+      if (i === n / 2 - 1) await log.checkpoint();
+    }
   }
+  await log.checkpoint();
+  fillS = Number(process.hrtime.bigint() - f0) / 1e9;
 }
-await log.checkpoint();
-const fillS = Number(process.hrtime.bigint() - f0) / 1e9;
 const v0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
 const report = await log.verify();
@@ -38,12 +51,13 @@ console.log(
     entries: report.size,
     checkpoints: report.checkpointsVerified,
     fill_s: fillS,
-    fill_entries_per_s: Math.round(n / fillS),
+    fill_entries_per_s: fillS > 0 ? Math.round(n / fillS) : undefined,
     verify_s: verifyS,
     verify_entries_per_s: Math.round(report.size / verifyS),
     // CPU time of this process during verify: wall time minus it is waiting (database, other load).
     verify_cpu_s: (cpu.user + cpu.system) / 1e6,
     loadavg: (await import('node:os')).loadavg()[0],
+    kept: keep ? { schema, data: dataDir } : undefined,
   }),
 );
 await log.close();

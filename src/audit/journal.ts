@@ -98,7 +98,13 @@ function writeCommitted(fd: number, offset: number): void {
   writeSync(fd, buf, 0, 8, 0);
 }
 
-/** Parses records in [from, to). A bad header or CRC ends the read: what follows is a torn tail. */
+/** Bytes read from the journal per `read` while parsing (records are parsed from memory, not read one by one). */
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Parses records in [from, to), reading the file in large chunks. A bad header or CRC ends the read:
+ * what follows is a torn tail.
+ */
 export function readRecords(
   fd: number,
   from: number,
@@ -108,16 +114,34 @@ export function readRecords(
 ): { records: string[]; endOffset: number; torn: boolean } {
   const records: string[] = [];
   let pos = from;
-  const header = Buffer.alloc(HEADER);
-  while (pos < to && pos - from < maxBytes && records.length < maxRecords) {
-    if (to - pos < HEADER || readSync(fd, header, 0, HEADER, pos) < HEADER)
-      return { records, endOffset: pos, torn: true };
-    const len = header.readUInt32LE(0);
-    if (len > MAX_RECORD_BYTES || pos + HEADER + len > to) return { records, endOffset: pos, torn: true };
-    const body = Buffer.allocUnsafe(len);
-    if (readSync(fd, body, 0, len, pos + HEADER) < len || crc32(body) !== header.readUInt32LE(4)) {
-      return { records, endOffset: pos, torn: true };
+  let chunk = Buffer.alloc(0);
+  /** File offset of chunk[0]. */
+  let chunkAt = from;
+  /** Makes [pos, pos + n) available in `chunk`; false when the file ends first. */
+  const have = (n: number): boolean => {
+    if (pos + n <= chunkAt + chunk.length) return true;
+    if (pos + n > to) return false;
+    const want = Math.min(to - pos, Math.max(n, READ_CHUNK));
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const r = readSync(fd, buf, got, want - got, pos + got);
+      if (r <= 0) break;
+      got += r;
     }
+    chunk = buf.subarray(0, got);
+    chunkAt = pos;
+    return got >= n;
+  };
+  while (pos < to && pos - from < maxBytes && records.length < maxRecords) {
+    if (!have(HEADER)) return { records, endOffset: pos, torn: true };
+    const at = pos - chunkAt;
+    const len = chunk.readUInt32LE(at);
+    const crc = chunk.readUInt32LE(at + 4);
+    if (len > MAX_RECORD_BYTES || pos + HEADER + len > to || !have(HEADER + len))
+      return { records, endOffset: pos, torn: true };
+    const body = chunk.subarray(pos - chunkAt + HEADER, pos - chunkAt + HEADER + len);
+    if (crc32(body) !== crc) return { records, endOffset: pos, torn: true };
     records.push(body.toString('utf8'));
     pos += HEADER + len;
   }

@@ -26,6 +26,17 @@ export interface VerifyRow {
   leafHash?: Buffer;
 }
 
+/** Consecutive entries from `from` on, column by column (the database's compact pages). */
+export interface VerifyRun {
+  from: number;
+  leaves: readonly string[];
+  /** The hashes stored at append time, 32 bytes each, in order. */
+  hashes?: Buffer;
+}
+
+/** What the verifier reads: rows, or a run of consecutive entries. */
+export type VerifyPage = readonly VerifyRow[] | VerifyRun;
+
 export interface VerifyOptions {
   verifier: NoteVerifier;
   /** Checkpoint origin; defaults to the key name. */
@@ -55,7 +66,7 @@ interface Expected {
   trusted: boolean;
 }
 
-export async function verifyLog(rows: AsyncIterable<readonly VerifyRow[]>, opts: VerifyOptions): Promise<VerifyReport> {
+export async function verifyLog(rows: AsyncIterable<VerifyPage>, opts: VerifyOptions): Promise<VerifyReport> {
   const origin = opts.origin ?? opts.verifier.name;
   const parse = (note: string, what: string): Checkpoint => {
     try {
@@ -85,34 +96,48 @@ export async function verifyLog(rows: AsyncIterable<readonly VerifyRow[]>, opts:
   const wanted = new Set(expected.map((e) => e.cp.size));
   if (wanted.has(0)) roots.set(0, range.root());
   let n = 0;
+  /** Checks the entry at position n and adds it to the tree. */
+  const add = (leaf: string, stored: Buffer | undefined, at: number): void => {
+    const claimed = leafIndex(leaf);
+    if (claimed !== n) {
+      throw new VerificationError(
+        'ENTRY_INVALID',
+        claimed < 0
+          ? `entry ${n} is not a leaf of this log`
+          : `entry ${n} holds the leaf of entry ${claimed}: rows were moved or inserted`,
+        n,
+      );
+    }
+    const h = hashLeafText(leaf);
+    if (stored && stored.compare(h, 0, 32, at, at + 32) !== 0) {
+      throw new VerificationError(
+        'ENTRY_INVALID',
+        `entry ${n} was altered: its bytes do not match the hash recorded when it was appended`,
+        n,
+      );
+    }
+    range.append(h);
+    n++;
+    if (wanted.has(n)) roots.set(n, range.root());
+  };
   for await (const page of rows) {
-    for (const row of page) {
-      if (row.seq !== n) {
-        if (row.seq > n)
-          throw new VerificationError('ENTRY_MISSING', `entry ${n} is missing (next stored entry is ${row.seq})`, n);
-        throw new VerificationError('ENTRY_INVALID', `entry ${row.seq} appears out of order at position ${n}`, n);
+    if ('leaves' in page) {
+      if (page.from !== n) {
+        if (page.from > n)
+          throw new VerificationError('ENTRY_MISSING', `entry ${n} is missing (next stored entry is ${page.from})`, n);
+        throw new VerificationError('ENTRY_INVALID', `entry ${page.from} appears out of order at position ${n}`, n);
       }
-      const claimed = leafIndex(row.leaf);
-      if (claimed !== n) {
-        throw new VerificationError(
-          'ENTRY_INVALID',
-          claimed < 0
-            ? `entry ${n} is not a leaf of this log`
-            : `entry ${n} holds the leaf of entry ${claimed}: rows were moved or inserted`,
-          n,
-        );
+      const { leaves, hashes } = page;
+      for (let i = 0; i < leaves.length; i++) add(leaves[i]!, hashes, i * 32);
+    } else {
+      for (const row of page) {
+        if (row.seq !== n) {
+          if (row.seq > n)
+            throw new VerificationError('ENTRY_MISSING', `entry ${n} is missing (next stored entry is ${row.seq})`, n);
+          throw new VerificationError('ENTRY_INVALID', `entry ${row.seq} appears out of order at position ${n}`, n);
+        }
+        add(row.leaf, row.leafHash?.length === 32 ? row.leafHash : row.leafHash && Buffer.alloc(32), 0);
       }
-      const h = hashLeafText(row.leaf);
-      if (row.leafHash && !h.equals(row.leafHash)) {
-        throw new VerificationError(
-          'ENTRY_INVALID',
-          `entry ${n} was altered: its bytes do not match the hash recorded when it was appended`,
-          n,
-        );
-      }
-      range.append(h);
-      n++;
-      if (wanted.has(n)) roots.set(n, range.root());
     }
     opts.onProgress?.(n);
   }

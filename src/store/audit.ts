@@ -103,23 +103,7 @@ export async function appendAuditBatch(
     const head = await readAuditHead(trx);
     if (fresh.length === 0) return { ...head, appended: 0 };
     const next = plan(head, fresh);
-    // Multi-row VALUES with one parameter per value: leaves are JSON full of quotes, which an array
-    // literal (unnest) would have to escape and the server re-parse, several times slower.
-    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-      const values = [];
-      for (let j = i; j < Math.min(fresh.length, i + INSERT_CHUNK); j++) {
-        const r = fresh[j]!;
-        values.push({
-          seq: head.size + j,
-          time_ms: r.timeMs,
-          tenant: r.tenant,
-          type: r.type,
-          leaf: next.leaves[j]!,
-          leaf_hash: next.hashes[j]!,
-        });
-      }
-      await trx.insertInto('audit_entries').values(values).execute();
-    }
+    await insertEntries(trx, head.size, fresh, next);
     const last = new Map<string, number>();
     for (const r of fresh) last.set(r.source, Math.max(last.get(r.source) ?? -1, r.counter));
     for (const [source, counter] of last) {
@@ -136,6 +120,58 @@ export async function appendAuditBatch(
   });
 }
 
+/** Separates leaves in the one text parameter of a batch insert: canonical JSON never holds a raw control character. */
+const LEAF_SEPARATOR = '\x1e';
+
+/**
+ * Inserts a batch with five parameters whatever its size: the leaves joined by LEAF_SEPARATOR (split by
+ * the server), the leaf hashes concatenated in one bytea, and the small columns as arrays. One parameter
+ * per value (multi-row VALUES) made the client build and the server parse a bind message of thousands of
+ * parameters per 1,000 rows; array literals of the leaves themselves would escape every quote of the JSON.
+ */
+async function insertEntries(trx: Db, first: number, fresh: readonly AuditRowIn[], next: AppendPlan): Promise<void> {
+  if (next.leaves.some((l) => l.includes(LEAF_SEPARATOR))) return insertEntriesByValues(trx, first, fresh, next);
+  const times: string[] = new Array(fresh.length);
+  const tenants: Array<string | null> = new Array(fresh.length);
+  const types: string[] = new Array(fresh.length);
+  for (let i = 0; i < fresh.length; i++) {
+    const r = fresh[i]!;
+    times[i] = String(r.timeMs);
+    tenants[i] = r.tenant;
+    types[i] = r.type;
+  }
+  await sql`insert into audit_entries (seq, time_ms, tenant, type, leaf, leaf_hash)
+    select ${first}::bigint + t.i - 1, t.time_ms, t.tenant, t.type, t.leaf,
+      substring(${Buffer.concat(next.hashes)}::bytea from ((t.i - 1) * 32 + 1)::int for 32)
+    from unnest(${times}::bigint[], ${tenants}::text[], ${types}::text[],
+      string_to_array(${next.leaves.join(LEAF_SEPARATOR)}::text, ${LEAF_SEPARATOR}::text))
+      with ordinality as t(time_ms, tenant, type, leaf, i)`.execute(trx);
+}
+
+/** Multi-row VALUES, one parameter per value: for a batch whose leaves hold the separator (none do today). */
+async function insertEntriesByValues(
+  trx: Db,
+  first: number,
+  fresh: readonly AuditRowIn[],
+  next: AppendPlan,
+): Promise<void> {
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    const values = [];
+    for (let j = i; j < Math.min(fresh.length, i + INSERT_CHUNK); j++) {
+      const r = fresh[j]!;
+      values.push({
+        seq: first + j,
+        time_ms: r.timeMs,
+        tenant: r.tenant,
+        type: r.type,
+        leaf: next.leaves[j]!,
+        leaf_hash: next.hashes[j]!,
+      });
+    }
+    await trx.insertInto('audit_entries').values(values).execute();
+  }
+}
+
 /** Entries with seq in [from, to), in order, at most `limit`. */
 export async function readAuditEntries(db: Db, from: number, to: number, limit: number): Promise<StoredEntry[]> {
   const rows = await db
@@ -147,6 +183,55 @@ export async function readAuditEntries(db: Db, from: number, to: number, limit: 
     .limit(limit)
     .execute();
   return rows.map((r) => ({ seq: Number(r.seq), leaf: r.leaf, leafHash: bytes(r.leaf_hash) }));
+}
+
+/** Up to `limit` consecutive entries from `from` on, in one row: see readAuditPage. */
+export interface AuditPage {
+  /** seq of the first entry (0 when the page is empty). */
+  from: number;
+  leaves: string[];
+  /** The stored leaf hashes, 32 bytes each, in order. */
+  hashes: Buffer;
+}
+
+/**
+ * Entries with seq in [from, to), at most `limit`, aggregated by the server into one row: the leaves
+ * joined by LEAF_SEPARATOR and the hashes concatenated. One row of a few megabytes is far cheaper to
+ * send and decode than thousands of rows (no per-row protocol message, object or hex-decoded bytea).
+ * Returns undefined when the page is not a plain run of consecutive entries whose leaves split cleanly
+ * (a gap, or a leaf holding the separator, e.g. after tampering): the caller then reads that page row
+ * by row (readAuditEntries), which names the exact entry.
+ */
+export async function readAuditPage(
+  db: Db,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<{ page?: AuditPage; next: number; rows: number }> {
+  const r = await sql<{
+    n: number;
+    lo: string | null;
+    hi: string | null;
+    leaves: string | null;
+    hashes: Uint8Array | null;
+    hash_bytes: number | null;
+  }>`select count(*)::int as n, min(seq) as lo, max(seq) as hi,
+      string_agg(leaf, ${LEAF_SEPARATOR}::text order by seq) as leaves,
+      string_agg(leaf_hash, ''::bytea order by seq) as hashes,
+      sum(octet_length(leaf_hash))::int as hash_bytes
+    from (select seq, leaf, leaf_hash from audit_entries where seq >= ${from} and seq < ${to}
+      order by seq limit ${limit}) p`.execute(db);
+  const row = r.rows[0];
+  if (!row || row.n === 0 || row.lo === null || row.hi === null) return { next: from, rows: 0 };
+  const lo = Number(row.lo);
+  const hi = Number(row.hi);
+  const n = row.n;
+  const next = hi + 1;
+  if (lo !== from || hi - lo + 1 !== n || row.leaves === null || row.hash_bytes !== n * 32) return { next, rows: n };
+  const leaves = row.leaves.split(LEAF_SEPARATOR);
+  // Each row gives at least one piece: n pieces exactly means no leaf held the separator.
+  if (leaves.length !== n) return { next, rows: n };
+  return { page: { from: lo, leaves, hashes: bytes(row.hashes) }, next, rows: n };
 }
 
 /** Index range [from, to) of entries recorded in [fromMs, toMs). */

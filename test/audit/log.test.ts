@@ -4,6 +4,8 @@ import { AuditError, VerificationError } from '../../src/audit/errors.js';
 import { type AuditLog, createAuditLog } from '../../src/audit/log.js';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { parseVerifierKey } from '../../src/audit/note-keys.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { verifyPages } from '../../src/audit/verify-db.js';
 import { BACKENDS, makeExchange, openTestDb, resetAudit, type TestDb, testConfig } from './helpers.js';
 
 async function expectVerifyError(
@@ -173,6 +175,30 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       await t.exec('update audit_entries set seq = 2 where seq = 5');
       await t.exec('update audit_entries set seq = 5 where seq = -1');
       await expectVerifyError(log, 'ENTRY_INVALID', 2);
+    });
+
+    it('an altered row holding the compact page separator is named', async () => {
+      // The verifier reads pages as leaves joined by U+001E; a leaf holding one must not shift the split.
+      await t.exec(
+        `update audit_entries set leaf = replace(leaf, '"output_tokens":34', '"output_tokens":3' || chr(30)) where seq = 4`,
+      );
+      await expectVerifyError(log, 'ENTRY_INVALID', 4);
+    });
+
+    it('names the right entry when the log spans several compact pages', async () => {
+      const verifier = parseVerifierKey(log.publicKey);
+      const run = () =>
+        verifyLog(verifyPages(t.store.db, 3), { verifier, checkpoints: [], claimedSize: 10 }).then(
+          () => undefined,
+          (e: unknown) => e as VerificationError,
+        );
+      expect(await run()).toBeUndefined();
+      await t.exec('delete from audit_entries where seq = 7');
+      const missing = await run();
+      expect([missing?.code, missing?.entry]).toEqual(['ENTRY_MISSING', 7]);
+      await t.exec(`update audit_entries set leaf = replace(leaf, '"v":1', '"v":2') where seq = 4`);
+      const altered = await run();
+      expect([altered?.code, altered?.entry]).toEqual(['ENTRY_INVALID', 4]);
     });
 
     it('an inserted row is named', async () => {
