@@ -3,6 +3,7 @@
  * operator's account admin, alerts, and (with a store) persistence and sharing between processes.
  * Everything slow (SQL, webhooks) runs off the request path, batched on a timer.
  */
+
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
@@ -25,6 +26,8 @@ import {
 import type { Database } from '../store/schema/index.js';
 import { type AccountStatus, ExtractionEngine, type Verdict } from './engine.js';
 import { addEvidence, type Evidence, evidenceFrom } from './evidence.js';
+import type { HashKey } from './hash.js';
+import { resolveHashKey } from './hashkey.js';
 import { deleteKeyStates, keyStatesSince, saveKeyStates } from './keywatch/store.js';
 import { accountOf, createShapeStage, Throttle } from './stage.js';
 
@@ -70,6 +73,10 @@ export interface DefenceOptions {
   onError?: (err: unknown, what: string) => void;
   /** For tests: the HTTP client used for the alert webhook. */
   fetch?: typeof fetch;
+  /** The data directory: where the hash key is kept when neither environment nor config sets one. */
+  dataDir?: string;
+  /** The hash key itself (tests); overrides everything else. */
+  hashKey?: HashKey;
 }
 
 const ALERT_LEVELS: ReadonlySet<Action> = new Set(['alert', 'throttle', 'degrade', 'block']);
@@ -90,7 +97,9 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
   const appliedStates = new Map<string, number>();
   let lastSync: Date | undefined;
 
+  const hashKey = opts.hashKey ?? resolveHashKey(config.hash_key, opts.dataDir).key;
   const engine = new ExtractionEngine(config, {
+    hashKey,
     onEscalate: (v, previous) => {
       const tenant = tenants.get(v.account) ?? null;
       if (db)
@@ -220,7 +229,8 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
     return sum;
   }
 
-  async function sync(): Promise<void> {
+  /** `periodic`: the timer's sync, which writes a key's watch only when due (see `takeDirty`). */
+  async function sync(periodic = false): Promise<void> {
     if (!db) return;
     const started = new Date(now());
     const dirty = engine.takeDirty();
@@ -240,7 +250,7 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
     const since = lastSync ? new Date(lastSync.getTime() - SYNC_OVERLAP_MS) : undefined;
     // Key watch: this process's changed keys out; at start every key in (a restart finds its keys
     // again), then the other processes' changes (a key flagged elsewhere is flagged here too).
-    await saveKeyStates(db, node, engine.takeDirtyKeys(), started);
+    await saveKeyStates(db, node, engine.takeDirtyKeys(!periodic), started);
     for (const row of await keyStatesSince(db, since ? { exceptNode: node, since } : {}))
       engine.loadKey(row.account, row.id, row.state, tenants.get(row.account));
     for (const row of await profilesSince(db, node, since)) {
@@ -265,12 +275,12 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
   }
 
   let syncing: Promise<void> = Promise.resolve();
-  const runSync = (): Promise<void> => {
-    syncing = syncing.then(sync).catch((err) => report(err, 'store'));
+  const runSync = (periodic = false): Promise<void> => {
+    syncing = syncing.then(() => sync(periodic)).catch((err) => report(err, 'store'));
     return syncing;
   };
   const ready = db ? runSync() : Promise.resolve();
-  const timer = db ? setInterval(runSync, config.persist_interval_ms) : undefined;
+  const timer = db ? setInterval(() => runSync(true), config.persist_interval_ms) : undefined;
   timer?.unref();
 
   async function judge(account: string, status: AccountStatusValue, o: AdminNote = {}): Promise<Verdict> {
@@ -310,7 +320,7 @@ export function createExtractionDefence(opts: DefenceOptions): ExtractionDefence
     accounts,
     engine,
     ready,
-    sync: runSync,
+    sync: () => runSync(),
     async close() {
       if (timer) clearInterval(timer);
       await runSync();

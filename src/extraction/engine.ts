@@ -8,6 +8,7 @@ import type { Action } from '../core/findings.js';
 import { ClusterIndex, copyEvidence } from './cluster.js';
 import { addEvidence, type Evidence } from './evidence.js';
 import { extractFeatures } from './features/extract.js';
+import { FIXED_HASH_KEY, type HashKey, hashKeyFrom } from './hash.js';
 import type { SubstreamSummary } from './keywatch/substream.js';
 import { type KeyObservation, type KeyRecord, KeyWatch } from './keywatch/watch.js';
 import { actionFor, isFlagAction, type ResolvedPolicy, resolvePolicy } from './policy.js';
@@ -56,6 +57,11 @@ export interface EngineOptions {
   onKeyFlagged?: (v: Verdict, key: string | undefined, previous: Action) => void;
   /** Called with a profile dropped from memory beyond `max_profiles` (persist it). */
   onEvict?: (account: string, profile: AccountProfile) => void;
+  /**
+   * Key of the prompt-text hashes. Default: from `config.hash_key` when set, else the fixed public
+   * key (replay and evaluation are then deterministic). The gateway passes its deployment key.
+   */
+  hashKey?: HashKey;
 }
 
 /** A member's own share of templated traffic needed to inherit its group's score. */
@@ -75,12 +81,14 @@ export class ExtractionEngine {
   private readonly keyWatch: KeyWatch | undefined;
   /** The key watch's view of the last observed request (the shape stage and evaluation read it). */
   lastKey: KeyObservation | undefined;
+  private readonly hashKey: HashKey;
 
   constructor(
     config: ExtractionConfig = extractionSchema.parse({}),
     private readonly opts: EngineOptions = {},
   ) {
     this.config = config;
+    this.hashKey = opts.hashKey ?? (config.hash_key !== undefined ? hashKeyFrom(config.hash_key) : FIXED_HASH_KEY);
     this.defaultPolicy = resolvePolicy(config, undefined);
     this.flagThreshold =
       config.thresholds.alert ??
@@ -110,7 +118,7 @@ export class ExtractionEngine {
   }
 
   observe(obs: RequestObservation, tenant?: string): Verdict {
-    return this.observeFeatures(obs.account, extractFeatures(obs), tenant, obs.key);
+    return this.observeFeatures(obs.account, extractFeatures(obs, this.hashKey), tenant, obs.key);
   }
 
   observeFeatures(account: string, f: RequestFeatures, tenant?: string, key?: string): Verdict {
@@ -137,9 +145,9 @@ export class ExtractionEngine {
     return v;
   }
 
-  /** Keys whose watch changed since the last call, for batched persistence. */
-  takeDirtyKeys(): KeyRecord[] {
-    return this.keyWatch?.takeDirty() ?? [];
+  /** Keys whose watch changed and is due for a write (`all`: every changed key), for batched persistence. */
+  takeDirtyKeys(all = true): KeyRecord[] {
+    return this.keyWatch?.takeDirty(all) ?? [];
   }
 
   /**
@@ -172,7 +180,7 @@ export class ExtractionEngine {
    */
   inSubstream(obs: RequestObservation): boolean {
     if (!this.keyWatch) return false;
-    const f = extractFeatures(obs);
+    const f = extractFeatures(obs, this.hashKey);
     return this.keyWatch.get(obs.account, f)?.matchesNow(f) ?? false;
   }
 

@@ -19,6 +19,12 @@ export const MAX_SUBSTREAM_SHARE = 0.5;
 export const RELEARN = 200;
 /** Requests watched after the test crosses its threshold, to tell a side stream from a whole-key change. */
 export const CONFIRM_WINDOW = 20;
+/**
+ * A changed key is written at a periodic sync once it has learnt this many requests since its last
+ * write (or at once when its flag changed); a shutdown writes every changed key. Bounds the store's
+ * write volume for busy keys (a full state is ~2 KB): a crash loses at most this much learning.
+ */
+export const WRITE_EVERY = 100;
 
 export interface KeyObservation {
   novelty: Novelty;
@@ -51,6 +57,9 @@ export class KeyState {
   shifts = 0;
   /** The key is flagged: the crossing was confirmed as a side stream. */
   confirmed = false;
+  /** Requests learnt and flag at the last write to the store (-1: never written). */
+  writtenN = -1;
+  writtenFlag = false;
   private pendingTotal = 0;
   private pendingForeign = 0;
 
@@ -216,16 +225,27 @@ export class KeyWatch {
     return { state: st, obs: st.observe(f) };
   }
 
-  /** Keys changed since the last call, serialised, for a batched write. */
-  takeDirty(): KeyRecord[] {
+  /**
+   * Changed keys due for a write, serialised, for a batched write: those whose flag changed or that
+   * learnt `WRITE_EVERY` requests since their last write; with `all`, every changed key (shutdown).
+   * Keys not yet due stay pending.
+   */
+  takeDirty(all = true): KeyRecord[] {
     const out: KeyRecord[] = [];
     for (const id of this.dirty) {
       const st = this.keys.get(id);
       const account = this.accountOf.get(id);
-      if (st && account !== undefined)
-        out.push({ id, account, flagged: st.confirmed, requests: st.picture.n, state: st.toJSON() });
+      if (!st || account === undefined) {
+        this.dirty.delete(id);
+        continue;
+      }
+      const due = all || st.confirmed !== st.writtenFlag || st.picture.n - Math.max(0, st.writtenN) >= WRITE_EVERY;
+      if (!due) continue;
+      out.push({ id, account, flagged: st.confirmed, requests: st.picture.n, state: st.toJSON() });
+      st.writtenN = st.picture.n;
+      st.writtenFlag = st.confirmed;
+      this.dirty.delete(id);
     }
-    this.dirty.clear();
     return out;
   }
 

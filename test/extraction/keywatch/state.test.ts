@@ -4,7 +4,7 @@ import { isPortcullisError } from '../../../src/core/errors.js';
 import { createExtractionDefence } from '../../../src/extraction/defence.js';
 import { extractFeatures } from '../../../src/extraction/features/extract.js';
 import { TABLE_SLOTS } from '../../../src/extraction/keywatch/picture.js';
-import { KeyState, KeyWatch } from '../../../src/extraction/keywatch/watch.js';
+import { KeyState, KeyWatch, WRITE_EVERY } from '../../../src/extraction/keywatch/watch.js';
 import type { RequestFeatures } from '../../../src/extraction/types.js';
 import { APP_UA, appChat, appIp, exchange, FOREIGN_UA, foreignChat, runUntilFlagged, send } from './traffic.js';
 
@@ -104,6 +104,29 @@ describe('key state', () => {
     expect(noName.confirmed).toBe(false);
   });
 
+  it('periodic writes take a key only when due (flag changed or WRITE_EVERY requests learnt); shutdown takes all', () => {
+    const w = new KeyWatch(100, undefined, 100);
+    for (let i = 0; i < WRITE_EVERY - 1; i++) w.observe('acme', features(i, false));
+    expect(w.takeDirty(false)).toEqual([]);
+    w.observe('acme', features(WRITE_EVERY, false));
+    expect(w.takeDirty(false).map((r) => r.requests)).toEqual([WRITE_EVERY]);
+    for (let i = 0; i < 10; i++) w.observe('acme', features(200 + i, false));
+    expect(w.takeDirty(false)).toEqual([]);
+    // Still pending: a shutdown writes it.
+    expect(w.takeDirty(true).map((r) => r.requests)).toEqual([WRITE_EVERY + 10]);
+    expect(w.takeDirty(true)).toEqual([]);
+    // A flag is written at the next periodic sync, however few requests since the last write.
+    let flaggedAt = -1;
+    for (let i = 300; i < 2000 && flaggedAt < 0; i++) {
+      const f = i % 10 === 0 ? foreignFeatures(i) : features(i, false);
+      if (w.observe('acme', f).obs.flagged) flaggedAt = i;
+      else if (i % 7 === 0) w.takeDirty(false);
+    }
+    expect(flaggedAt).toBeGreaterThan(0);
+    const due = w.takeDirty(false);
+    expect(due.map((r) => r.flagged)).toEqual([true]);
+  });
+
   it("takes another process's flag for a key it watches, keeping its own picture", () => {
     const a = new KeyWatch(100, undefined, 100);
     const b = new KeyWatch(100, undefined, 100);
@@ -138,6 +161,18 @@ describe('key state', () => {
     expect(c.merge(rec.id, rec.account, rec.state)?.picture.n).toBe(rec.requests);
   });
 });
+
+function foreignFeatures(i: number): RequestFeatures {
+  return extractFeatures({
+    ts: T0 + i * 1000,
+    account: 'acme',
+    key: 'key_prod',
+    ip: '198.51.100.7',
+    userAgent: FOREIGN_UA,
+    body: foreignChatBody(i),
+    path: '/v1/chat/completions',
+  });
+}
 
 function foreignChatBody(i: number) {
   return {
