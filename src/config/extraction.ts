@@ -82,6 +82,12 @@ export const extractionSchema = z
       .default({ timeout_ms: 2000 }),
     /** Accounts never acted on (still profiled). */
     allow_accounts: z.array(accountId).default([]),
+    /**
+     * Secret key of the prompt-text hashes (template edges, prompts, system prompts), at least 16
+     * characters. PORTCULLIS_EXTRACTION_HASH_KEY overrides it. Without either, the gateway creates
+     * one in the data directory; several processes sharing a database must be given the same key.
+     */
+    hash_key: z.string().min(16).max(1024).optional(),
     /** Link accounts into groups and flag the members of a flagged group. */
     clustering: z.boolean().default(true),
     /** Smallest group whose members are flagged for the group's score. */

@@ -89,6 +89,7 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
     const extraction = createExtractionDefence({
       config: config.extraction,
       store: { db: store.db },
+      dataDir: config.storage.data_dir,
       onError: (err, what) => log?.error({ err }, `extraction defence: ${what}`),
     });
     closers.unshift(() => extraction.close());

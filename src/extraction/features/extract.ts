@@ -4,7 +4,7 @@
  */
 import type { ChatMessage, ChatRequest } from '../../core/chat.js';
 import { bodyToChatRequest } from '../convert.js';
-import { fnv1a } from '../hash.js';
+import { FIXED_HASH_KEY, fnv1a, type HashKey, keyedFinish } from '../hash.js';
 import type { RequestFeatures, RequestObservation } from '../types.js';
 import { categoriseWords, findMarkers, findMarkersInWords, type Markers } from './markers.js';
 import { networkOf } from './network.js';
@@ -57,9 +57,9 @@ function systemMarkers(text: string): Markers {
  * both ends are rare enough for a statistic.
  */
 const EDGE = 256;
-function textHash(t: string): number {
-  if (t.length <= 2 * EDGE) return fnv1a(t);
-  return fnv1a(t.slice(t.length - EDGE), fnv1a(t.slice(0, EDGE), t.length));
+function textHash(t: string, key: HashKey): number {
+  if (t.length <= 2 * EDGE) return keyedFinish(fnv1a(t, key.seed), key);
+  return keyedFinish(fnv1a(t.slice(t.length - EDGE), fnv1a(t.slice(0, EDGE), (key.seed ^ t.length) >>> 0)), key);
 }
 
 const EMPTY_REQUEST: ChatRequest = {
@@ -71,7 +71,8 @@ const EMPTY_REQUEST: ChatRequest = {
   extraDialect: 'openai',
 };
 
-export function extractFeatures(obs: RequestObservation): RequestFeatures {
+/** `key`: the deployment's hash key for prompt-text hashes (template edges, prompts, system prompts). */
+export function extractFeatures(obs: RequestObservation, key: HashKey = FIXED_HASH_KEY): RequestFeatures {
   const req = obs.request ?? bodyToChatRequest(obs.path, obs.body) ?? EMPTY_REQUEST;
   let depth = 0;
   let inputChars = 0;
@@ -87,7 +88,7 @@ export function extractFeatures(obs: RequestObservation): RequestFeatures {
 
   const { words, skeleton: tokens } = tokenize(lastUser);
   const userMarkers = findMarkersInWords(words, lastUser);
-  const system = systemText.length > 0 ? textHash(systemText) : 0;
+  const system = systemText.length > 0 ? textHash(systemText, key) : 0;
   const sysMarkers = system !== 0 ? systemMarkers(systemText) : undefined;
   const cotStrong = userMarkers.cotStrong || sysMarkers?.cotStrong === true;
   const resp = obs.response;
@@ -118,9 +119,9 @@ export function extractFeatures(obs: RequestObservation): RequestFeatures {
     refusalProbe: userMarkers.refusalProbe,
     category: categoriseWords(words),
     script: SCRIPTS.indexOf(script),
-    prefix: hashTokens(tokens, 0, EDGE_TOKENS),
-    suffix: hashTokens(tokens, tokens.length - EDGE_TOKENS, tokens.length),
-    exact: textHash(lastUser),
+    prefix: hashTokens(tokens, 0, EDGE_TOKENS, key),
+    suffix: hashTokens(tokens, tokens.length - EDGE_TOKENS, tokens.length, key),
+    exact: textHash(lastUser, key),
     skeletonLength: tokens.length,
     minhash: minhash(tokens),
     status: resp?.status ?? 200,

@@ -3,7 +3,7 @@
  * so the profile never holds prompt text. Work per request is bounded: at most MAX_CHARS of each
  * text are read, with plain loops (no regular expressions, so nothing can backtrack).
  */
-import { fnv1a, mix32 } from '../hash.js';
+import { FIXED_HASH_KEY, fnv1a, type HashKey, keyedFinish, mix32 } from '../hash.js';
 
 /**
  * Texts longer than HEAD_CHARS + TAIL_CHARS are read at both ends only: a template's fixed parts sit
@@ -98,13 +98,14 @@ export function skeletonTokens(text: string): string[] {
   return tokenize(text).skeleton;
 }
 
-export function hashTokens(tokens: readonly string[], from: number, to: number): number {
-  let h = 0x811c9dc5;
+/** Keyed hash of tokens[from, to) (template edges): see HashKey. */
+export function hashTokens(tokens: readonly string[], from: number, to: number, key: HashKey = FIXED_HASH_KEY): number {
+  let h = key.seed;
   for (let i = Math.max(0, from); i < Math.min(to, tokens.length); i++) {
     h = fnv1a(tokens[i]!, h);
     h = Math.imul(h ^ 0x20, 0x01000193) >>> 0;
   }
-  return h >>> 0;
+  return keyedFinish(h, key);
 }
 
 /** MinHash signature of the skeleton's word 3-shingles. */
