@@ -25,6 +25,10 @@ export const CONFIRM_WINDOW = 20;
  * write volume for busy keys (a full state is ~2 KB): a crash loses at most this much learning.
  */
 export const WRITE_EVERY = 100;
+/** Oldest keys looked at for an unflagged one to drop when the watch is full. */
+const EVICT_SCAN = 64;
+/** Dropped keys' states kept for the next write, at most. */
+const MAX_EVICTED_PENDING = 10_000;
 
 export interface KeyObservation {
   novelty: Novelty;
@@ -193,17 +197,34 @@ export class KeyWatch {
     readonly warmup = WARMUP,
   ) {}
 
+  /** States of keys dropped from memory with unwritten changes, written at the next sync (bounded). */
+  private evicted: KeyRecord[] = [];
+
+  /**
+   * Adds a key; beyond `maxKeys` drops the least recently seen one, preferring an unflagged key (a
+   * flag must not be forgotten because an idle key's slot was needed). The dropped key's unwritten
+   * changes are kept for the next write.
+   */
   private put(id: string, account: string, st: KeyState): void {
     this.keys.set(id, st);
     this.accountOf.set(id, account);
-    if (this.keys.size > this.maxKeys) {
-      const oldest = this.keys.keys().next();
-      if (!oldest.done) {
-        this.keys.delete(oldest.value);
-        this.accountOf.delete(oldest.value);
-        this.dirty.delete(oldest.value);
+    if (this.keys.size <= this.maxKeys) return;
+    let victim: string | undefined;
+    let looked = 0;
+    for (const [k, s] of this.keys) {
+      victim ??= k;
+      if (!s.confirmed) {
+        victim = k;
+        break;
       }
+      if (++looked >= EVICT_SCAN) break;
     }
+    if (victim === undefined) return;
+    const vs = this.keys.get(victim)!;
+    const va = this.accountOf.get(victim);
+    if (this.dirty.has(victim) && va !== undefined && this.evicted.length < MAX_EVICTED_PENDING)
+      this.evicted.push({ id: victim, account: va, flagged: vs.confirmed, requests: vs.picture.n, state: vs.toJSON() });
+    this.delete(victim);
   }
 
   /**
@@ -220,6 +241,10 @@ export class KeyWatch {
     if (!st) {
       st = new KeyState(f.key !== 0 ? f.key : fnv1a(account), this.opts, this.warmup);
       this.put(id, account, st);
+    } else {
+      // Least recently seen first: a busy key is never the one dropped.
+      this.keys.delete(id);
+      this.keys.set(id, st);
     }
     this.dirty.add(id);
     return { state: st, obs: st.observe(f) };
@@ -231,7 +256,8 @@ export class KeyWatch {
    * Keys not yet due stay pending.
    */
   takeDirty(all = true): KeyRecord[] {
-    const out: KeyRecord[] = [];
+    const out: KeyRecord[] = this.evicted;
+    this.evicted = [];
     for (const id of this.dirty) {
       const st = this.keys.get(id);
       const account = this.accountOf.get(id);
@@ -278,6 +304,7 @@ export class KeyWatch {
 
   /** Forgets every key of an account (operator cleared it): its keys are learnt again from nothing. */
   forget(account: string): void {
+    this.evicted = this.evicted.filter((r) => r.account !== account);
     for (const id of [...this.keys.keys()])
       if (id === account || id.startsWith(`${account}\u001f`)) {
         this.keys.delete(id);

@@ -127,6 +127,31 @@ describe('key state', () => {
     expect(due.map((r) => r.flagged)).toEqual([true]);
   });
 
+  it('when full, drops the least recently seen unflagged key, and its unwritten changes are still written', () => {
+    const w = new KeyWatch(100, undefined, 100);
+    // A flagged key, seen first and then idle.
+    for (let i = 0; i < 150; i++) w.observe('victim', features(i, false));
+    let flagged = false;
+    for (let i = 150; i < 2000 && !flagged; i++)
+      flagged = w.observe('victim', i % 10 === 0 ? foreignFeatures(i) : features(i, false)).obs.flagged;
+    expect(flagged).toBe(true);
+    w.takeDirty(true);
+    // A busy key, seen second and then again and again.
+    w.observe('busy', features(0, false));
+    // 150 other keys arrive; the busy one keeps sending.
+    for (let k = 0; k < 150; k++) {
+      w.observe(`k${k}`, features(k, false));
+      w.observe('busy', features(k + 1, false));
+    }
+    expect(w.size).toBe(100);
+    expect(w.get('victim', features(0, false))?.confirmed).toBe(true);
+    expect(w.get('busy', features(0, false))).toBeDefined();
+    expect(w.get('k0', features(0, false))).toBeUndefined();
+    // The dropped keys' states (changed since the last write) are handed to the next write.
+    const written = new Set(w.takeDirty(false).map((r) => r.account));
+    expect(written.has('k0')).toBe(true);
+  });
+
   it("takes another process's flag for a key it watches, keeping its own picture", () => {
     const a = new KeyWatch(100, undefined, 100);
     const b = new KeyWatch(100, undefined, 100);
