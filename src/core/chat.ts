@@ -28,6 +28,8 @@ export interface ToolDef {
   description?: string;
   /** JSON Schema of the parameters. */
   parameters: Record<string, unknown>;
+  /** OpenAI structured outputs: the arguments must follow `parameters` exactly. */
+  strict?: boolean;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
@@ -77,6 +79,17 @@ export interface Usage {
   outputTokens: number;
 }
 
+/** A further answer to the same request (OpenAI `n` > 1); the first answer is the ChatResponse itself. */
+export interface ChatChoice {
+  /** 1, 2, …: the choice's OpenAI `index`. */
+  index: number;
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  logprobs?: unknown;
+}
+
 export interface ChatResponse {
   id: string;
   /** The model name as the client should see it (the public name). */
@@ -89,19 +102,26 @@ export interface ChatResponse {
   usage: Usage;
   /** Per-token log probabilities, when requested and returned (OpenAI shape, passed through). */
   logprobs?: unknown;
+  /** Choices after the first (OpenAI `n` > 1), in index order. Absent for a single answer. */
+  choices?: ChatChoice[];
   extra: Record<string, unknown>;
   extraDialect: Dialect;
 }
 
-/** One event of a streamed answer, dialect-neutral. */
+/**
+ * One event of a streamed answer, dialect-neutral. `choice` is the OpenAI choice index for `n` > 1 (absent
+ * means 0); renderers of dialects with a single answer ignore events of other choices.
+ */
 export type StreamEvent =
   | { type: 'start'; id: string; model: string }
-  | { type: 'text'; text: string }
-  | { type: 'reasoning'; text: string }
-  | { type: 'tool_call'; index: number; id: string; name: string }
-  | { type: 'tool_args'; index: number; delta: string }
-  | { type: 'logprobs'; value: unknown }
-  | { type: 'finish'; reason: FinishReason }
+  | { type: 'text'; text: string; choice?: number }
+  | { type: 'reasoning'; text: string; choice?: number }
+  /** The signature that closes a reasoning (Anthropic thinking) block; clients send it back with the block. */
+  | { type: 'reasoning_signature'; signature: string }
+  | { type: 'tool_call'; index: number; id: string; name: string; choice?: number }
+  | { type: 'tool_args'; index: number; delta: string; choice?: number }
+  | { type: 'logprobs'; value: unknown; choice?: number }
+  | { type: 'finish'; reason: FinishReason; choice?: number }
   | { type: 'usage'; usage: Usage }
   /** An upstream error in the middle of a stream. */
   | { type: 'error'; status: number; message: string };

@@ -146,6 +146,8 @@ export const ERROR_CATALOGUE = {
   PCX_THROTTLED: { status: 429, wire: 'throttled', openai: 'rate_limit_error', anthropic: 'rate_limit_error' },
   /** An upstream's own error, passed through with the upstream's status (set per instance). */
   PCX_UPSTREAM_ERROR: { status: 502, wire: 'upstream_error', openai: 'api_error', anthropic: 'api_error' },
+  /** The upstream refused the gateway's own provider key (its 401/403): an operator problem, not the client's. */
+  PCX_UPSTREAM_AUTH: { status: 502, wire: 'upstream_auth_failed', openai: 'server_error', anthropic: 'api_error' },
   PCX_UPSTREAM_UNREACHABLE: {
     status: 502,
     wire: 'upstream_unreachable',

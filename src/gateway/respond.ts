@@ -10,12 +10,22 @@ import { FilterChain } from './filters.js';
 export function filterChatResponse(ex: Exchange, resp: ChatResponse): ChatResponse {
   const chain = new FilterChain(ex.responseFilters);
   if (chain.empty) return resp;
-  return {
+  const out: ChatResponse = {
     ...resp,
     text: chain.apply('text', resp.text),
     reasoning: resp.reasoning === undefined ? undefined : chain.apply('reasoning', resp.reasoning) || undefined,
     toolCalls: resp.toolCalls.map((c, i) => ({ ...c, arguments: chain.apply(`tool:${i}`, c.arguments) })),
   };
+  // Further choices (n > 1) pass the same filters, on channels of their own (`text@1`, `tool:0@1`, …).
+  if (resp.choices !== undefined) {
+    out.choices = resp.choices.map((c) => ({
+      ...c,
+      text: chain.apply(`text@${c.index}`, c.text),
+      reasoning: c.reasoning === undefined ? undefined : chain.apply(`reasoning@${c.index}`, c.reasoning) || undefined,
+      toolCalls: c.toolCalls.map((t, i) => ({ ...t, arguments: chain.apply(`tool:${i}@${c.index}`, t.arguments) })),
+    }));
+  }
+  return out;
 }
 
 async function write(res: ServerResponse, text: string): Promise<void> {
@@ -48,6 +58,9 @@ export async function pipeStream(
   const emit = (ev: StreamEvent): void => {
     for (const s of renderer.render(ev)) buffered += s;
   };
+  // Channels of a further choice (n > 1) carry its index: `text@1`, `tool:0@1`.
+  const ch = (base: string, choice: number | undefined): string =>
+    choice === undefined || choice === 0 ? base : `${base}@${choice}`;
   const pushText = (channel: string, delta: string, make: (t: string) => StreamEvent): void => {
     open.add(channel);
     const out = chain.empty ? delta : chain.push(channel, delta);
@@ -57,9 +70,20 @@ export async function pipeStream(
     if (!open.delete(channel) || chain.empty) return;
     const rest = chain.flush(channel);
     if (rest.length === 0) return;
-    if (channel === 'text') emit({ type: 'text', text: rest });
-    else if (channel === 'reasoning') emit({ type: 'reasoning', text: rest });
-    else emit({ type: 'tool_args', index: Number(channel.slice(5)), delta: rest });
+    const at = channel.indexOf('@');
+    const base = at < 0 ? channel : channel.slice(0, at);
+    const choice = at < 0 ? undefined : Number(channel.slice(at + 1));
+    const tag = choice === undefined ? {} : { choice };
+    if (base === 'text') emit({ type: 'text', text: rest, ...tag });
+    else if (base === 'reasoning') emit({ type: 'reasoning', text: rest, ...tag });
+    else emit({ type: 'tool_args', index: Number(base.slice(5)), delta: rest, ...tag });
+  };
+  const flushChoice = (choice: number | undefined): void => {
+    const suffix = choice === undefined || choice === 0 ? '' : `@${choice}`;
+    for (const c of [...open]) {
+      const at = c.indexOf('@');
+      if ((at < 0 ? '' : c.slice(at)) === suffix) flushChannel(c);
+    }
   };
   const flushAll = (): void => {
     for (const channel of [...open]) flushChannel(channel);
@@ -73,22 +97,28 @@ export async function pipeStream(
       const ev = step.value;
       switch (ev.type) {
         case 'text':
-          pushText('text', ev.text, (t) => ({ type: 'text', text: t }));
+          if (ev.choice === undefined) pushText('text', ev.text, (t) => ({ type: 'text', text: t }));
+          else pushText(ch('text', ev.choice), ev.text, (t) => ({ type: 'text', text: t, choice: ev.choice }));
           break;
         case 'reasoning':
-          pushText('reasoning', ev.text, (t) => ({ type: 'reasoning', text: t }));
+          if (ev.choice === undefined) pushText('reasoning', ev.text, (t) => ({ type: 'reasoning', text: t }));
+          else
+            pushText(ch('reasoning', ev.choice), ev.text, (t) => ({ type: 'reasoning', text: t, choice: ev.choice }));
           break;
         case 'tool_args':
-          pushText(`tool:${ev.index}`, ev.delta, (t) => ({ type: 'tool_args', index: ev.index, delta: t }));
+          pushText(ch(`tool:${ev.index}`, ev.choice), ev.delta, (t) =>
+            ev.choice === undefined
+              ? { type: 'tool_args', index: ev.index, delta: t }
+              : { type: 'tool_args', index: ev.index, delta: t, choice: ev.choice },
+          );
           break;
         case 'tool_call':
-          flushChannel('text');
-          flushChannel('reasoning');
-          for (const c of [...open]) if (c.startsWith('tool:')) flushChannel(c);
+          flushChoice(ev.choice);
           emit(ev);
           break;
         case 'finish':
-          flushAll();
+          // Only this choice's channels: another choice still streaming keeps its held tail and scan state.
+          flushChoice(ev.choice);
           emit(ev);
           break;
         case 'usage':

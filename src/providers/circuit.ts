@@ -147,6 +147,7 @@ export function outcomeOf(err: unknown): Outcome {
     case 'PCX_UPSTREAM_UNREACHABLE':
     case 'PCX_UPSTREAM_TIMEOUT':
     case 'PCX_UPSTREAM_BAD_RESPONSE':
+    case 'PCX_UPSTREAM_AUTH': // a rejected provider key fails every call until the operator fixes it
       return 'failure';
     case 'PCX_UPSTREAM_ERROR':
       return err.status >= 500 ? 'failure' : 'success';

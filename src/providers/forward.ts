@@ -20,7 +20,13 @@ import { CircuitBreakers, outcomeOf } from './circuit.js';
 
 export function isFallbackError(err: unknown): boolean {
   if (!isPortcullisError(err)) return false;
-  if (err.code === 'PCX_UPSTREAM_UNREACHABLE' || err.code === 'PCX_UPSTREAM_TIMEOUT') return true;
+  // Another provider has its own key, so an upstream refusing ours is worth a fallback too.
+  if (
+    err.code === 'PCX_UPSTREAM_UNREACHABLE' ||
+    err.code === 'PCX_UPSTREAM_TIMEOUT' ||
+    err.code === 'PCX_UPSTREAM_AUTH'
+  )
+    return true;
   return err.code === 'PCX_UPSTREAM_ERROR' && (err.status === 429 || err.status >= 500);
 }
 

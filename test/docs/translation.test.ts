@@ -63,7 +63,6 @@ describe('OpenAI client → Anthropic upstream', () => {
         temperature: 1.5,
         stop: ['END'],
         user: 'u-1',
-        n: 3,
         logprobs: true,
         top_logprobs: 2,
         logit_bias: { '50256': -100 },
@@ -87,7 +86,7 @@ describe('OpenAI client → Anthropic upstream', () => {
     }
     const entry = await auditEntryOf('docs-translate-1');
     expect(entry).toContain(
-      'provider \\"fake-anthropic\\" (anthropic) cannot take: n, logprobs, top_logprobs, logit_bias, temperature>1, seed',
+      'provider \\"fake-anthropic\\" (anthropic) cannot take: logprobs, top_logprobs, logit_bias, temperature>1, seed',
     );
   });
 

@@ -328,7 +328,7 @@ describe('droppedFields', () => {
     expect(droppedFields(chat, 'anthropic')).toEqual([]);
     expect(droppedFields(chat, 'openai')).toEqual(['thinking', 'top_k']);
     const fromOpenAI = { ...chat, extra: { seed: 1 }, extraDialect: 'openai' as const, n: 2, logprobs: true };
-    expect(droppedFields(fromOpenAI, 'anthropic')).toEqual(['n', 'logprobs', 'seed']);
+    expect(droppedFields(fromOpenAI, 'anthropic')).toEqual(['logprobs', 'seed']);
     expect(droppedFields(fromOpenAI, 'openai')).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import type { Target } from '../../core/exchange.js';
 import type { CallOptions, ProviderAdapter } from '../adapter.js';
 import { SseParser } from '../sse.js';
 import { AnthropicStreamTranslator, parseMessageResponse } from './parse-response.js';
-import { renderMessagesBody } from './render-request.js';
+import { anthropicRefusal, renderMessagesBody } from './render-request.js';
 import { makeRedactor, statusError, transportError } from './upstream-errors.js';
 
 /** An error answer is read up to this size; the rest is not worth the memory. */
@@ -86,6 +86,8 @@ export function createAnthropicAdapter(
         { status: 502 },
       );
     }
+    const refusal = anthropicRefusal(req, provider.name);
+    if (refusal !== undefined) throw refusal;
     let json: string;
     try {
       json = JSON.stringify(renderMessagesBody({ ...req, stream }, target.upstreamModel));

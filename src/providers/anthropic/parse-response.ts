@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
 import { PortcullisError } from '../../core/errors.js';
 import type { SseMessage } from '../sse.js';
+import { isUpstreamAuthStatus, upstreamAuthError } from '../upstream-auth.js';
 import {
   EXTRA_REDACTED_THINKING,
   EXTRA_STOP_SEQUENCE,
@@ -146,8 +147,11 @@ export class AnthropicStreamTranslator {
       case 'error': {
         this.done = true;
         const err = (data.error ?? {}) as Record<string, unknown>;
+        const status = statusForAnthropicErrorType(err.type);
+        if (isUpstreamAuthStatus(status))
+          return [{ type: 'error', status: 502, message: upstreamAuthError(this.provider, status).message }];
         const message = typeof err.message === 'string' ? err.message.slice(0, 1024) : 'upstream error';
-        return [{ type: 'error', status: statusForAnthropicErrorType(err.type), message }];
+        return [{ type: 'error', status, message }];
       }
       default:
         return []; // content_block_stop and event types added after this was written
@@ -172,8 +176,13 @@ export class AnthropicStreamTranslator {
     const index = typeof data.index === 'number' ? data.index : -1;
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '')
       return [{ type: 'text', text: block.text }];
-    if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking !== '') {
-      return [{ type: 'reasoning', text: block.thinking }];
+    if (block.type === 'thinking') {
+      const out: StreamEvent[] = [];
+      if (typeof block.thinking === 'string' && block.thinking !== '')
+        out.push({ type: 'reasoning', text: block.thinking });
+      if (typeof block.signature === 'string' && block.signature !== '')
+        out.push({ type: 'reasoning_signature', signature: block.signature });
+      return out;
     }
     if (block.type === 'tool_use') {
       const toolIndex = this.tools++;
@@ -205,8 +214,13 @@ export class AnthropicStreamTranslator {
         if (toolIndex === undefined || typeof delta.partial_json !== 'string' || delta.partial_json === '') return [];
         return [{ type: 'tool_args', index: toolIndex, delta: delta.partial_json }];
       }
+      case 'signature_delta':
+        // Anthropic checks the signature when the thinking block is sent back in a later turn.
+        return typeof delta.signature === 'string' && delta.signature !== ''
+          ? [{ type: 'reasoning_signature', signature: delta.signature }]
+          : [];
       default:
-        return []; // signature_delta, citations_delta
+        return []; // citations_delta
     }
   }
 

@@ -4,6 +4,7 @@
  * a user turn, alternating turns, non-empty text blocks, max_tokens required, temperature in 0..1.
  */
 import type { ChatMessage, ChatRequest, ContentPart, ToolChoice } from '../../core/chat.js';
+import { PortcullisError } from '../../core/errors.js';
 import { EXTRA_DISABLE_PARALLEL } from './parse-request.js';
 import { parseToolInput } from './render-message.js';
 
@@ -17,12 +18,37 @@ interface Turn {
 }
 
 /**
+ * Requests an Anthropic upstream cannot answer as asked, where dropping the field would change what the
+ * client gets back rather than how it is made: several choices (`n` > 1), and a JSON-only answer
+ * (`response_format` / Responses `text.format` of type `json_object` or `json_schema`; the Messages API has
+ * no JSON mode). Refused with PCX_UNSUPPORTED (400) in the client's dialect, naming the field.
+ */
+export function anthropicRefusal(req: ChatRequest, provider: string): PortcullisError | undefined {
+  if (req.n !== undefined && req.n > 1) {
+    return new PortcullisError(
+      'PCX_UNSUPPORTED',
+      `n: provider "${provider}" (anthropic) returns one choice per request; send n: 1 (or leave it out) and repeat the request for more`,
+      { param: 'n' },
+    );
+  }
+  const rf = req.extraDialect === 'openai' ? req.extra.response_format : undefined;
+  const type = rf !== null && typeof rf === 'object' ? (rf as { type?: unknown }).type : undefined;
+  if (type === 'json_object' || type === 'json_schema') {
+    return new PortcullisError(
+      'PCX_UNSUPPORTED',
+      `response_format: provider "${provider}" (anthropic) has no JSON mode, so a ${type} answer (Responses: text.format) cannot be guaranteed; ask for JSON in the prompt or use a model served by an OpenAI-compatible provider`,
+      { param: 'response_format' },
+    );
+  }
+  return undefined;
+}
+
+/**
  * Canonical fields an Anthropic upstream cannot honour; they are dropped. The gateway may record them as a
- * decision so the client learns why, e.g., it got one choice instead of `n`.
+ * decision so the client learns why, e.g., its logprobs are missing. (`n` > 1 is refused: anthropicRefusal.)
  */
 export function anthropicDroppedFields(req: ChatRequest): string[] {
   const dropped: string[] = [];
-  if (req.n !== undefined && req.n > 1) dropped.push('n');
   if (req.logprobs) dropped.push('logprobs');
   if (req.topLogprobs !== undefined) dropped.push('top_logprobs');
   if (req.logitBias !== undefined && Object.keys(req.logitBias).length > 0) dropped.push('logit_bias');

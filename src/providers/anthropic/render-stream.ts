@@ -37,6 +37,11 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
   let usage: Usage | undefined;
   // Canonical tool index → Anthropic content block index.
   const toolBlocks = new Map<number, number>();
+  /**
+   * The upstream's thinking signature, sent as `signature_delta` just before the thinking block closes: text
+   * a response filter held back still lands in the block first, as Anthropic orders it.
+   */
+  let signature: string | undefined;
 
   function start(out: string[]): void {
     if (started) return;
@@ -59,6 +64,10 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
 
   function close(out: string[]): void {
     if (open === undefined) return;
+    if (open.kind === 'thinking' && signature !== undefined) {
+      out.push(sse('content_block_delta', { index: blockCount - 1, delta: { type: 'signature_delta', signature } }));
+      signature = undefined;
+    }
     out.push(sse('content_block_stop', { index: blockCount - 1 }));
     open = undefined;
   }
@@ -74,9 +83,14 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
   return {
     render(ev: StreamEvent): string[] {
       if (finished) return [];
+      // One answer per Messages response: further choices (OpenAI n > 1) have no place here.
+      if ('choice' in ev && ev.choice !== undefined && ev.choice !== 0) return [];
       const out: string[] = [];
       start(out);
       switch (ev.type) {
+        case 'reasoning_signature':
+          signature = ev.signature;
+          break;
         case 'start':
         case 'logprobs':
           break;

@@ -4,6 +4,7 @@
  * do, in "invalid key sk-…" messages) cannot leak it to the client or the logs.
  */
 import { PortcullisError } from '../../core/errors.js';
+import { isUpstreamAuthStatus, upstreamAuthError } from '../upstream-auth.js';
 
 /** Upstream error text shown to clients is cut to this many characters. */
 export const MAX_UPSTREAM_MESSAGE = 1024;
@@ -78,6 +79,7 @@ export function statusError(
   redact: (text: string) => string,
   retryAfter: string | undefined,
 ): PortcullisError {
+  if (isUpstreamAuthStatus(status)) return upstreamAuthError(provider, status);
   const message = redact(upstreamMessage(raw).trim() || 'no error message');
   const seconds = retryAfter !== undefined && /^\d{1,6}$/.test(retryAfter) ? Number(retryAfter) : undefined;
   return new PortcullisError('PCX_UPSTREAM_ERROR', `provider "${provider}" answered ${status}: ${message}`, {

@@ -277,5 +277,17 @@ async function* replay(resp: ChatResponse): AsyncGenerator<StreamEvent> {
   }
   if (resp.logprobs !== undefined) yield { type: 'logprobs', value: resp.logprobs };
   yield { type: 'finish', reason: resp.finishReason };
+  for (const c of resp.choices ?? []) {
+    const choice = c.index;
+    if (c.reasoning) yield { type: 'reasoning', text: c.reasoning, choice };
+    if (c.text !== '') yield { type: 'text', text: c.text, choice };
+    for (let i = 0; i < c.toolCalls.length; i++) {
+      const t = c.toolCalls[i]!;
+      yield { type: 'tool_call', index: i, id: t.id, name: t.name, choice };
+      if (t.arguments !== '') yield { type: 'tool_args', index: i, delta: t.arguments, choice };
+    }
+    if (c.logprobs !== undefined) yield { type: 'logprobs', value: c.logprobs, choice };
+    yield { type: 'finish', reason: c.finishReason, choice };
+  }
   yield { type: 'usage', usage: resp.usage };
 }

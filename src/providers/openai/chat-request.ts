@@ -147,6 +147,7 @@ function toMessage(m: Exclude<Message, { role: 'system' | 'developer' }>): ChatM
 function toToolDef(f: z.infer<typeof functionDef>): ToolDef {
   const def: ToolDef = { name: f.name, parameters: f.parameters ?? { type: 'object', properties: {} } };
   if (f.description !== undefined) def.description = f.description;
+  if (f.strict != null) def.strict = f.strict;
   return def;
 }
 

@@ -2,7 +2,7 @@
  * Client side: a canonical answer rendered as an OpenAI `chat.completion` object, and the finish-reason
  * and usage translations the stream renderer shares.
  */
-import type { ChatResponse, FinishReason, ToolCall, Usage } from '../../core/chat.js';
+import type { ChatChoice, ChatResponse, FinishReason, ToolCall, Usage } from '../../core/chat.js';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
@@ -33,23 +33,29 @@ function stringExtra(resp: ChatResponse, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Renders the full OpenAI Chat Completions JSON for a non-streamed answer. */
-export function renderChatCompletion(resp: ChatResponse, created: number = Math.floor(Date.now() / 1000)): object {
-  const hasTools = resp.toolCalls.length > 0;
+function renderChoice(c: Omit<ChatChoice, 'index'>, index: number, refusal: string | null): object {
+  const hasTools = c.toolCalls.length > 0;
   const message: Record<string, unknown> = {
     role: 'assistant',
     // OpenAI sends null, not '', when the model only called tools.
-    content: resp.text === '' && hasTools ? null : resp.text,
-    refusal: stringExtra(resp, 'refusal') ?? null,
+    content: c.text === '' && hasTools ? null : c.text,
+    refusal,
   };
-  if (hasTools) message.tool_calls = toOpenAIToolCalls(resp.toolCalls);
-  if (resp.reasoning !== undefined) message.reasoning_content = resp.reasoning;
+  if (hasTools) message.tool_calls = toOpenAIToolCalls(c.toolCalls);
+  if (c.reasoning !== undefined) message.reasoning_content = c.reasoning;
+  return { index, message, logprobs: c.logprobs ?? null, finish_reason: toOpenAIFinish(c.finishReason) };
+}
+
+/** Renders the full OpenAI Chat Completions JSON for a non-streamed answer, every choice (n > 1) included. */
+export function renderChatCompletion(resp: ChatResponse, created: number = Math.floor(Date.now() / 1000)): object {
+  const choices = [renderChoice(resp, 0, stringExtra(resp, 'refusal') ?? null)];
+  for (const c of resp.choices ?? []) choices.push(renderChoice(c, c.index, null));
   const out: Record<string, unknown> = {
     id: resp.id,
     object: 'chat.completion',
     created,
     model: resp.model,
-    choices: [{ index: 0, message, logprobs: resp.logprobs ?? null, finish_reason: toOpenAIFinish(resp.finishReason) }],
+    choices,
     usage: toOpenAIUsage(resp.usage),
   };
   const fingerprint = stringExtra(resp, 'system_fingerprint');

@@ -29,18 +29,26 @@ export function createChatCompletionsStreamRenderer(opts: ChatCompletionsStreamO
   const head = `{"id":${JSON.stringify(opts.id)},"object":"chat.completion.chunk","created":${Math.floor(opts.created)},"model":${JSON.stringify(opts.model)}`;
   let started = false;
   let ended = false;
+  /** Choices after the first (n > 1) whose role chunk has gone out. */
+  const startedChoices = new Set<number>();
 
   // Chunks are built by concatenation around a prefix fixed per stream: this runs per token.
-  function chunk(delta: string, finish: string | null = null, logprobs = 'null'): string {
+  function chunk(delta: string, finish: string | null = null, logprobs = 'null', index = 0): string {
     return formatSse(
-      `${head},"choices":[{"index":0,"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish}}]}`,
+      `${head},"choices":[{"index":${index},"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish}}]}`,
     );
   }
 
-  function ensureStarted(out: string[]): void {
-    if (started) return;
-    started = true;
-    out.push(chunk('{"role":"assistant","content":""}'));
+  /** The role chunk of the first choice goes out with the first event; a later choice's before its first delta. */
+  function ensureStarted(out: string[], choice = 0): void {
+    if (!started) {
+      started = true;
+      out.push(chunk('{"role":"assistant","content":""}'));
+    }
+    if (choice !== 0 && !startedChoices.has(choice)) {
+      startedChoices.add(choice);
+      out.push(chunk('{"role":"assistant","content":""}', null, 'null', choice));
+    }
   }
 
   return {
@@ -51,38 +59,47 @@ export function createChatCompletionsStreamRenderer(opts: ChatCompletionsStreamO
         case 'start':
           ensureStarted(out);
           break;
-        case 'text':
-          ensureStarted(out);
-          if (ev.text !== '') out.push(chunk(`{"content":${JSON.stringify(ev.text)}}`));
+        case 'text': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          if (ev.text !== '') out.push(chunk(`{"content":${JSON.stringify(ev.text)}}`, null, 'null', c));
           break;
-        case 'reasoning':
-          ensureStarted(out);
-          if (ev.text !== '') out.push(chunk(`{"reasoning_content":${JSON.stringify(ev.text)}}`));
+        }
+        case 'reasoning': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          if (ev.text !== '') out.push(chunk(`{"reasoning_content":${JSON.stringify(ev.text)}}`, null, 'null', c));
           break;
-        case 'tool_call':
-          ensureStarted(out);
-          out.push(
-            chunk(
-              JSON.stringify({
-                tool_calls: [
-                  { index: ev.index, id: ev.id, type: 'function', function: { name: ev.name, arguments: '' } },
-                ],
-              }),
-            ),
-          );
+        }
+        case 'tool_call': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          const call = { index: ev.index, id: ev.id, type: 'function', function: { name: ev.name, arguments: '' } };
+          out.push(chunk(JSON.stringify({ tool_calls: [call] }), null, 'null', c));
           break;
-        case 'tool_args':
-          ensureStarted(out);
-          if (ev.delta !== '')
-            out.push(chunk(JSON.stringify({ tool_calls: [{ index: ev.index, function: { arguments: ev.delta } }] })));
+        }
+        case 'tool_args': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          if (ev.delta !== '') {
+            const delta = JSON.stringify({ tool_calls: [{ index: ev.index, function: { arguments: ev.delta } }] });
+            out.push(chunk(delta, null, 'null', c));
+          }
           break;
-        case 'logprobs':
-          ensureStarted(out);
-          out.push(chunk('{}', null, JSON.stringify(ev.value ?? null)));
+        }
+        case 'logprobs': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          out.push(chunk('{}', null, JSON.stringify(ev.value ?? null), c));
           break;
-        case 'finish':
-          ensureStarted(out);
-          out.push(chunk('{}', `"${toOpenAIFinish(ev.reason)}"`));
+        }
+        case 'finish': {
+          const c = ev.choice ?? 0;
+          ensureStarted(out, c);
+          out.push(chunk('{}', `"${toOpenAIFinish(ev.reason)}"`, 'null', c));
+          break;
+        }
+        case 'reasoning_signature':
           break;
         case 'usage':
           if (opts.includeUsage) {

@@ -81,13 +81,18 @@ const body = z.looseObject({
   text: z
     .looseObject({
       format: z
-        .looseObject({
-          type: z.string(),
-          name: z.string().optional(),
-          schema: z.unknown(),
-          strict: z.boolean().nullish(),
-        })
-        .optional(),
+        .discriminatedUnion('type', [
+          z.looseObject({ type: z.literal('text') }),
+          z.looseObject({ type: z.literal('json_object') }),
+          z.looseObject({
+            type: z.literal('json_schema'),
+            name: z.string().min(1).max(64).optional(),
+            schema: z.record(z.string(), z.unknown()),
+            description: z.string().nullish(),
+            strict: z.boolean().nullish(),
+          }),
+        ])
+        .nullish(),
       verbosity: z.string().nullish(),
     })
     .nullish(),
@@ -162,14 +167,16 @@ function toTools(tools: Body['tools']): ToolDef[] | undefined {
       name: string;
       description?: string | null;
       parameters?: Record<string, unknown> | null;
+      strict?: boolean | null;
     };
     const def: ToolDef = { name: f.name, parameters: f.parameters ?? { type: 'object', properties: {} } };
     if (f.description != null) def.description = f.description;
+    if (f.strict != null) def.strict = f.strict;
     return def;
   });
 }
 
-/** `text.format` → Chat Completions `response_format`. */
+/** `text.format` → Chat Completions `response_format` (`json_object` and `json_schema`; `text` is the default). */
 function responseFormat(format: NonNullable<NonNullable<Body['text']>['format']>): unknown {
   if (format.type === 'json_schema') {
     const js: Record<string, unknown> = { name: format.name ?? 'response', schema: format.schema };
@@ -177,7 +184,7 @@ function responseFormat(format: NonNullable<NonNullable<Body['text']>['format']>
     if (typeof format.description === 'string') js.description = format.description;
     return { type: 'json_schema', json_schema: js };
   }
-  return { type: format.type };
+  return { type: 'json_object' };
 }
 
 /** Parses and validates a Responses API request body. */

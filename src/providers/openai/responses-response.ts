@@ -70,6 +70,16 @@ export function functionCallItem(id: string, call: ToolCall, status: string) {
   return { type: 'function_call', id, call_id: call.id, name: call.name, arguments: call.arguments, status };
 }
 
+/** The request's `text.format`, echoed from the Chat Completions `response_format` it was translated into. */
+function textFormatOf(req: ChatRequest | undefined): Record<string, unknown> {
+  const rf = req?.extraDialect === 'openai' ? req.extra.response_format : undefined;
+  if (rf === null || typeof rf !== 'object') return { type: 'text' };
+  const f = rf as { type?: unknown; json_schema?: Record<string, unknown> };
+  if (f.type === 'json_object') return { type: 'json_object' };
+  if (f.type === 'json_schema' && f.json_schema) return { type: 'json_schema', ...f.json_schema };
+  return { type: 'text' };
+}
+
 /** The response envelope; `output`, status and usage are filled by the caller. */
 export function responseEnvelope(id: string, model: string, createdAt: number, req: ChatRequest | undefined) {
   return {
@@ -88,7 +98,7 @@ export function responseEnvelope(id: string, model: string, createdAt: number, r
     reasoning: { effort: null, summary: null },
     store: false,
     temperature: req?.temperature ?? null,
-    text: { format: { type: 'text' } },
+    text: { format: textFormatOf(req) },
     tool_choice:
       req?.toolChoice === undefined
         ? 'auto'
@@ -100,7 +110,7 @@ export function responseEnvelope(id: string, model: string, createdAt: number, r
       name: t.name,
       description: t.description ?? null,
       parameters: t.parameters,
-      strict: false,
+      strict: t.strict ?? false,
     })),
     top_p: req?.topP ?? null,
     truncation: 'disabled',

@@ -140,6 +140,8 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
   return {
     render(ev: StreamEvent): string[] {
       if (ended) return [];
+      // One answer per response: further choices (n > 1 sent through as an extra) are not rendered.
+      if ('choice' in ev && ev.choice !== undefined && ev.choice !== 0) return [];
       const out: string[] = [];
       ensureCreated(out);
       switch (ev.type) {
@@ -177,6 +179,7 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
         }
         case 'start':
         case 'logprobs':
+        case 'reasoning_signature':
           break;
       }
       return out;

@@ -4,6 +4,7 @@
  * reaches a client, a log or an audit record, even when an upstream echoes it back.
  */
 import { PortcullisError } from '../../core/errors.js';
+import { isUpstreamAuthStatus, upstreamAuthError } from '../upstream-auth.js';
 
 /** The longest upstream error message passed on. */
 export const MAX_UPSTREAM_MESSAGE = 1024;
@@ -104,6 +105,7 @@ export function upstreamMessage(raw: string): string {
 
 /** A non-2xx answer: the upstream's status and its own message (truncated, redacted). */
 export function statusError(status: number, raw: string, up: UpstreamIdentity, retryAfter?: number): PortcullisError {
+  if (isUpstreamAuthStatus(status)) return upstreamAuthError(up.name, status);
   const own = upstreamMessage(raw);
   const message = up.redact(own === '' ? `provider "${up.name}" answered with status ${status}` : own);
   const opts: { status: number; retryAfter?: number; details: Record<string, unknown> } = {

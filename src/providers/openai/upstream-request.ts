@@ -83,13 +83,13 @@ export function renderUpstreamChatRequest(
   body.model = upstreamModel;
   body.messages = messages;
   if (req.tools !== undefined && req.tools.length > 0) {
-    body.tools = req.tools.map((t) => ({
-      type: 'function',
-      function:
-        t.description === undefined
-          ? { name: t.name, parameters: t.parameters }
-          : { name: t.name, description: t.description, parameters: t.parameters },
-    }));
+    body.tools = req.tools.map((t) => {
+      const fn: Record<string, unknown> = { name: t.name };
+      if (t.description !== undefined) fn.description = t.description;
+      fn.parameters = t.parameters;
+      if (t.strict !== undefined) fn.strict = t.strict;
+      return { type: 'function', function: fn };
+    });
   }
   if (req.toolChoice !== undefined) body.tool_choice = toolChoiceOut(req.toolChoice);
   // Neither name may come from extra: the cap is the canonical one, in exactly one field.

@@ -4,7 +4,7 @@
  * PCX_UPSTREAM_BAD_RESPONSE rather than a crash or a half-filled answer.
  */
 import { z } from 'zod';
-import type { ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
+import type { ChatChoice, ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
 import { PortcullisError } from '../../core/errors.js';
 
 const usage = z.looseObject({ prompt_tokens: z.number().nonnegative(), completion_tokens: z.number().nonnegative() });
@@ -23,7 +23,16 @@ const message = z.looseObject({
 
 const completion = z.looseObject({
   id: z.string().optional(),
-  choices: z.array(z.looseObject({ message, finish_reason: z.string().nullish(), logprobs: z.unknown() })).min(1),
+  choices: z
+    .array(
+      z.looseObject({
+        index: z.number().int().nonnegative().optional(),
+        message,
+        finish_reason: z.string().nullish(),
+        logprobs: z.unknown(),
+      }),
+    )
+    .min(1),
   usage: usage.nullish(),
   system_fingerprint: z.string().nullish(),
   service_tier: z.string().nullish(),
@@ -47,6 +56,25 @@ function fromUsage(u: z.infer<typeof usage> | null | undefined): Usage {
   return u ? { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens } : { inputTokens: 0, outputTokens: 0 };
 }
 
+function toChoice(choice: z.infer<typeof completion>['choices'][number], index: number): ChatChoice {
+  const m = choice.message;
+  const toolCalls: ToolCall[] = (m.tool_calls ?? []).map((t) => ({
+    id: t.id,
+    name: t.function.name,
+    arguments: t.function.arguments ?? '',
+  }));
+  const out: ChatChoice = {
+    index,
+    text: m.content ?? '',
+    toolCalls,
+    finishReason: fromOpenAIFinish(choice.finish_reason),
+  };
+  const reasoning = m.reasoning_content ?? m.reasoning;
+  if (typeof reasoning === 'string') out.reasoning = reasoning;
+  if (choice.logprobs !== undefined && choice.logprobs !== null) out.logprobs = choice.logprobs;
+  return out;
+}
+
 /** Parses a non-streamed Chat Completions answer; `publicModel` is the name the client asked for. */
 export function parseUpstreamCompletion(json: unknown, publicModel: string, provider: string): ChatResponse {
   const r = completion.safeParse(json);
@@ -57,26 +85,23 @@ export function parseUpstreamCompletion(json: unknown, publicModel: string, prov
     );
   }
   const c = r.data;
-  const choice = c.choices[0]!;
-  const m = choice.message;
-  const toolCalls: ToolCall[] = (m.tool_calls ?? []).map((t) => ({
-    id: t.id,
-    name: t.function.name,
-    arguments: t.function.arguments ?? '',
-  }));
+  // Choices in index order (an upstream may list them otherwise); the first is the answer itself.
+  const sorted = c.choices.map((ch, i) => ({ ch, index: ch.index ?? i })).sort((a, b) => a.index - b.index);
+  const [first, ...rest] = sorted.map(({ ch, index }) => toChoice(ch, index));
+  const m = sorted[0]!.ch.message;
   const resp: ChatResponse = {
     id: c.id ?? '',
     model: publicModel,
-    text: m.content ?? '',
-    toolCalls,
-    finishReason: fromOpenAIFinish(choice.finish_reason),
+    text: first!.text,
+    toolCalls: first!.toolCalls,
+    finishReason: first!.finishReason,
     usage: fromUsage(c.usage),
     extra: {},
     extraDialect: 'openai',
   };
-  const reasoning = m.reasoning_content ?? m.reasoning;
-  if (typeof reasoning === 'string') resp.reasoning = reasoning;
-  if (choice.logprobs !== undefined && choice.logprobs !== null) resp.logprobs = choice.logprobs;
+  if (first!.reasoning !== undefined) resp.reasoning = first!.reasoning;
+  if (first!.logprobs !== undefined) resp.logprobs = first!.logprobs;
+  if (rest.length > 0) resp.choices = rest;
   if (m.refusal) resp.extra.refusal = m.refusal;
   if (c.system_fingerprint) resp.extra.system_fingerprint = c.system_fingerprint;
   if (c.service_tier) resp.extra.service_tier = c.service_tier;
@@ -114,8 +139,10 @@ export class ChatChunkDecoder {
   private started = false;
   finished = false;
   done = false;
-  /** Tool indexes that have had their `tool_call` event (a call's id/name come once, then only arguments). */
-  private readonly seenTools = new Set<number>();
+  /** `choice:tool` indexes that have had their `tool_call` event (id/name come once, then only arguments). */
+  private readonly seenTools = new Set<string>();
+  /** Choices after the first that have finished (n > 1); `finished` is the first choice's. */
+  private readonly finishedChoices = new Set<number>();
 
   constructor(
     private readonly publicModel: string,
@@ -148,9 +175,11 @@ export class ChatChunkDecoder {
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
       for (const choice of choices) {
-        // The canonical answer has one choice; extra choices (n > 1) are not streamed to the client.
-        if (choice === null || typeof choice !== 'object' || (choice.index ?? 0) !== 0) continue;
-        this.decodeChoice(choice, out);
+        if (choice === null || typeof choice !== 'object') continue;
+        const index = choice.index ?? 0;
+        // n > 1: every choice is passed on, tagged with its index; a nonsense index is dropped.
+        if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_CHOICE) continue;
+        this.decodeChoice(choice, index, out);
       }
     }
     const u = chunk.usage;
@@ -163,39 +192,59 @@ export class ChatChunkDecoder {
     return out;
   }
 
-  private decodeChoice(choice: NonNullable<Chunk['choices']>[number], out: StreamEvent[]): void {
+  /**
+   * Events of one choice. The first choice's events carry no `choice` field (the common single-answer case
+   * stays as it was); later choices' events carry their index.
+   */
+  private decodeChoice(choice: NonNullable<Chunk['choices']>[number], c: number, out: StreamEvent[]): void {
     const d = choice.delta;
+    const tag = c === 0 ? undefined : c;
     if (d !== null && typeof d === 'object') {
       const reasoning = d.reasoning_content ?? d.reasoning;
-      if (typeof reasoning === 'string' && reasoning !== '') out.push({ type: 'reasoning', text: reasoning });
-      if (typeof d.content === 'string' && d.content !== '') out.push({ type: 'text', text: d.content });
-      if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) this.decodeTool(t, out);
+      if (typeof reasoning === 'string' && reasoning !== '')
+        out.push(tagged({ type: 'reasoning', text: reasoning }, tag));
+      if (typeof d.content === 'string' && d.content !== '') out.push(tagged({ type: 'text', text: d.content }, tag));
+      if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls) this.decodeTool(t, c, tag, out);
     }
     if (choice.logprobs !== null && choice.logprobs !== undefined)
-      out.push({ type: 'logprobs', value: choice.logprobs });
-    if (typeof choice.finish_reason === 'string' && !this.finished) {
+      out.push(tagged({ type: 'logprobs', value: choice.logprobs }, tag));
+    if (typeof choice.finish_reason !== 'string') return;
+    if (c === 0) {
+      if (this.finished) return;
       this.finished = true;
-      out.push({ type: 'finish', reason: fromOpenAIFinish(choice.finish_reason) });
+    } else {
+      if (this.finishedChoices.has(c)) return;
+      this.finishedChoices.add(c);
     }
+    out.push(tagged({ type: 'finish', reason: fromOpenAIFinish(choice.finish_reason) }, tag));
   }
 
-  private decodeTool(t: ChunkToolCall, out: StreamEvent[]): void {
+  private decodeTool(t: ChunkToolCall, c: number, tag: number | undefined, out: StreamEvent[]): void {
     if (t === null || typeof t !== 'object') throw this.bad('a malformed tool call delta');
     const index = typeof t.index === 'number' ? t.index : 0;
     const fn = t.function ?? {};
-    if (!this.seenTools.has(index)) {
+    const key = `${c}:${index}`;
+    if (!this.seenTools.has(key)) {
       if (typeof t.id !== 'string' || typeof fn.name !== 'string') throw this.bad('a tool call without id or name');
-      this.seenTools.add(index);
-      out.push({ type: 'tool_call', index, id: t.id, name: fn.name });
+      this.seenTools.add(key);
+      out.push(tagged({ type: 'tool_call', index, id: t.id, name: fn.name }, tag));
     }
     if (typeof fn.arguments === 'string' && fn.arguments !== '') {
-      out.push({ type: 'tool_args', index, delta: fn.arguments });
+      out.push(tagged({ type: 'tool_args', index, delta: fn.arguments }, tag));
     }
   }
 
   private bad(what: string): PortcullisError {
     return new PortcullisError('PCX_UPSTREAM_BAD_RESPONSE', `provider "${this.provider}" sent ${what}`);
   }
+}
+
+/** OpenAI allows n ≤ 128; a larger index is not a choice the client asked for. */
+const MAX_CHOICE = 127;
+
+function tagged<E extends StreamEvent & { choice?: number }>(ev: E, choice: number | undefined): E {
+  if (choice !== undefined) ev.choice = choice;
+  return ev;
 }
 
 function num(v: unknown): number {

@@ -186,18 +186,35 @@ describe('Anthropic adapter: errors', () => {
 
   it('truncates a long upstream message and never repeats the key, even when the upstream echoes it', async () => {
     fake.setBehaviour({
-      failStatus: 401,
+      failStatus: 400,
       errorBody: {
         type: 'error',
-        error: { type: 'authentication_error', message: `bad key ${KEY} ${'x'.repeat(5000)}` },
+        error: { type: 'invalid_request_error', message: `bad key ${KEY} ${'x'.repeat(5000)}` },
       },
     });
     const err = await rejection(adapter.chat(request('x'), target, opts()));
-    expect(err.status).toBe(401);
+    expect(err.status).toBe(400);
     expect(err.message).not.toContain(KEY);
     expect(err.message).toContain('[redacted]');
     expect(err.message.length).toBeLessThan(1200);
   });
+
+  for (const status of [401, 403]) {
+    it(`an upstream ${status} (the gateway's own key refused) is a 502 PCX_UPSTREAM_AUTH naming the provider, without the upstream's text`, async () => {
+      fake.setBehaviour({
+        failStatus: status,
+        errorBody: { type: 'error', error: { type: 'authentication_error', message: `bad key ${KEY.slice(0, 12)}…` } },
+      });
+      for (const call of [adapter.chat(request('x'), target, opts()), adapter.stream(request('x'), target, opts())]) {
+        const err = (await rejection(call)) as PortcullisError;
+        expect(err.code).toBe('PCX_UPSTREAM_AUTH');
+        expect(err.status).toBe(502);
+        expect(err.message).toContain("upstream rejected the gateway's credentials");
+        expect(err.message).toContain('"anth"');
+        expect(err.message).not.toContain(KEY.slice(0, 12));
+      }
+    });
+  }
 
   it('refuses to call upstream without a key when its environment variable is unset', async () => {
     const provider = providerSchema.parse({

@@ -86,7 +86,7 @@ describe('renderMessagesBody (canonical → Anthropic upstream)', () => {
   });
 
   it('reports the fields it had to drop', () => {
-    expect(anthropicDroppedFields(openaiConversation())).toEqual(['n', 'logprobs', 'top_logprobs', 'temperature>1']);
+    expect(anthropicDroppedFields(openaiConversation())).toEqual(['logprobs', 'top_logprobs', 'temperature>1']);
     const plain = parseMessagesRequest({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     expect(anthropicDroppedFields(plain)).toEqual([]);
   });
@@ -289,6 +289,7 @@ describe('AnthropicStreamTranslator', () => {
     expect(out).toEqual([
       { type: 'start', id: 'msg_s', model: 'up' },
       { type: 'reasoning', text: 'hm' },
+      { type: 'reasoning_signature', signature: 's' },
       { type: 'text', text: 'Hi' },
       { type: 'tool_call', index: 0, id: 'tu', name: 'f' },
       { type: 'tool_args', index: 0, delta: '{"a"' },

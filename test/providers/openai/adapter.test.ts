@@ -385,9 +385,19 @@ describe('OpenAI adapter, Azure and embeddings', () => {
 describe('the upstream key never appears in an error', () => {
   it('holds for status errors that echo the key, stream errors, bad answers and timeouts', async () => {
     const errors: unknown[] = [];
-    fake.setBehaviour({ failStatus: 401, errorBody: { error: { message: `Incorrect API key provided: ${KEY}` } } });
-    const e401 = await caught(adapter.chat(request(), target, opts()));
-    expect(e401.message).toBe('Incorrect API key provided: [redacted]');
+    fake.setBehaviour({ failStatus: 400, errorBody: { error: { message: `Incorrect API key provided: ${KEY}` } } });
+    const e400 = await caught(adapter.chat(request(), target, opts()));
+    expect(e400.message).toBe('Incorrect API key provided: [redacted]');
+    errors.push(e400);
+    // A 401/403 is about the gateway's key: the upstream's text (which may quote part of it) is not passed on.
+    fake.setBehaviour({
+      failStatus: 401,
+      errorBody: { error: { message: `Incorrect API key provided: ${KEY.slice(0, 9)}…` } },
+    });
+    const e401 = (await caught(adapter.chat(request(), target, opts()))) as PortcullisError;
+    expect(e401.code).toBe('PCX_UPSTREAM_AUTH');
+    expect(e401.status).toBe(502);
+    expect(e401.message).not.toContain(KEY.slice(0, 9));
     errors.push(e401);
     fake.setBehaviour({ failStatus: 500, errorBody: `boom ${KEY}` });
     errors.push(await caught(adapter.stream(request({ stream: true }), target, opts())));
@@ -405,7 +415,7 @@ describe('the upstream key never appears in an error', () => {
     const dead = createOpenAIAdapter(provider(`http://127.0.0.1:${port}/v1`), ENV);
     errors.push(await caught(dead.stream(request({ stream: true }), target, opts())));
     await dead.close();
-    expect(errors).toHaveLength(6);
+    expect(errors).toHaveLength(7);
     for (const e of errors) expectNoKey(e);
   });
 

@@ -89,7 +89,7 @@ describe('parseResponsesRequest: valid input', () => {
       { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'one' }] },
       { role: 'tool', toolCallId: 'c2', content: [{ type: 'text', text: 'two' }] },
     ]);
-    expect(req.tools).toEqual([{ name: 'f', description: 'F', parameters: { type: 'object' } }]);
+    expect(req.tools).toEqual([{ name: 'f', description: 'F', parameters: { type: 'object' }, strict: true }]);
     expect(req.toolChoice).toEqual({ name: 'f' });
   });
 

@@ -200,7 +200,7 @@ describe('parseUpstreamCompletion', () => {
 describe('ChatChunkDecoder', () => {
   const chunk = (o: unknown) => JSON.stringify(o);
 
-  it('decodes deltas into canonical events, ignoring other choices', () => {
+  it('decodes deltas into canonical events, other choices (n > 1) tagged with their index', () => {
     const d = new ChatChunkDecoder('public', 'p');
     const out: StreamEvent[] = [];
     const feed = [
@@ -227,6 +227,7 @@ describe('ChatChunkDecoder', () => {
       { type: 'start', id: 'x', model: 'public' },
       { type: 'reasoning', text: 'r1' },
       { type: 'text', text: 'A' },
+      { type: 'text', text: 'other choice', choice: 1 },
       { type: 'tool_call', index: 0, id: 'c0', name: 'f' },
       { type: 'tool_args', index: 0, delta: '{"' },
       { type: 'tool_args', index: 0, delta: 'a":1}' },
