@@ -31,7 +31,8 @@ async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI
   try {
     await p;
   } catch (err) {
-    if (err instanceof OpenAI.APIError || err instanceof Anthropic.APIError) return err as OpenAI.APIError;
+    if (err instanceof OpenAI.APIError || err instanceof Anthropic.APIError)
+      return err as InstanceType<typeof OpenAI.APIError>;
     throw err;
   }
   throw new Error('expected an API error');
