@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import {
   listAuditCheckpoints,
+  readAuditEnd,
   readAuditEntries,
   readAuditHead,
   readAuditPage,
@@ -10,20 +11,20 @@ import type { Database } from '../store/schema/index.js';
 import type { NoteVerifier } from './note-keys.js';
 import { type VerifyPage, type VerifyReport, verifyLog } from './verify.js';
 
-/** Entries in [from, to) in pages, keyed on seq so a missing row does not shift the pages. */
+/**
+ * Entries in [from, to) in pages of bounded seq windows (see readAuditEnd), so a missing row does not
+ * shift the pages and every page is an index range scan.
+ */
 export async function* pagedEntries(
   db: Kysely<Database>,
   from = 0,
   to = Number.MAX_SAFE_INTEGER,
   page = 20_000,
 ): AsyncGenerator<StoredEntry[]> {
-  let next = from;
-  while (next < to) {
-    const rows = await readAuditEntries(db, next, to, page);
-    if (rows.length === 0) return;
-    yield rows;
-    next = rows[rows.length - 1]!.seq + 1;
-    if (rows.length < page) return;
+  const end = Math.min(to, await readAuditEnd(db));
+  for (let next = from; next < end; next += page) {
+    const rows = await readAuditEntries(db, next, Math.min(end, next + page), page);
+    if (rows.length > 0) yield rows;
   }
 }
 
@@ -31,29 +32,26 @@ export async function* pagedEntries(
 const VERIFY_PAGE = 20_000;
 
 /**
- * The whole log for the verifier, in compact pages (one aggregated row each, see readAuditPage), the
- * next page requested before the current one is handed over, so the database reads while the
- * verifier hashes. A page that is not a clean run (a gap, a leaf holding the separator) is read again
- * row by row, so the verifier names the exact entry.
+ * The whole log for the verifier, in compact pages (one aggregated row per window of seq, see
+ * readAuditPage), the next page requested before the current one is handed over, so the database
+ * reads while the verifier hashes. A window that is not a clean run (a gap, a leaf holding the
+ * separator) is read again row by row, so the verifier names the exact entry.
  */
 export async function* verifyPages(db: Kysely<Database>, pageSize = VERIFY_PAGE): AsyncGenerator<VerifyPage> {
+  const end = await readAuditEnd(db);
   const fetch = (from: number) => {
-    const p = readAuditPage(db, from, Number.MAX_SAFE_INTEGER, pageSize);
+    const p = readAuditPage(db, from, Math.min(end, from + pageSize));
     // If the verifier stops early (a bad entry), nobody awaits the page read ahead: never unhandled.
     p.catch(() => {});
     return p;
   };
-  let from = 0;
-  let pending = fetch(from);
-  for (;;) {
+  if (end === 0) return;
+  let pending = fetch(0);
+  for (let from = 0; from < end; from += pageSize) {
     const got = await pending;
-    if (got.rows === 0) return;
-    const done = got.rows < pageSize;
-    if (!done) pending = fetch(got.next);
+    if (from + pageSize < end) pending = fetch(from + pageSize);
     if (got.page) yield got.page;
-    else yield await readAuditEntries(db, from, got.next, got.rows);
-    if (done) return;
-    from = got.next;
+    else if (got.rows > 0) yield await readAuditEntries(db, from, Math.min(end, from + pageSize), pageSize);
   }
 }
 

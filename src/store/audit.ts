@@ -195,43 +195,48 @@ export interface AuditPage {
 }
 
 /**
- * Entries with seq in [from, to), at most `limit`, aggregated by the server into one row: the leaves
- * joined by LEAF_SEPARATOR and the hashes concatenated. One row of a few megabytes is far cheaper to
- * send and decode than thousands of rows (no per-row protocol message, object or hex-decoded bytea).
- * Returns undefined when the page is not a plain run of consecutive entries whose leaves split cleanly
- * (a gap, or a leaf holding the separator, e.g. after tampering): the caller then reads that page row
- * by row (readAuditEntries), which names the exact entry.
+ * Entries with seq in [from, to) aggregated by the server into one row: the leaves joined by
+ * LEAF_SEPARATOR, the hashes concatenated and the seqs as text. One row of a few megabytes is far
+ * cheaper to send and decode than thousands of rows (no per-row protocol message, object or hex-decoded
+ * bytea). The aggregates have no ORDER BY (an ordered aggregate sorts, on disk past work_mem): they take
+ * the rows in the scan's physical order, which for this append-only table is seq order, and the seqs
+ * returned prove it. Returns no page when the window is not exactly the consecutive entries from..to-1
+ * in order with leaves that split cleanly (a gap, rows moved, a leaf holding the separator, e.g. after
+ * tampering): the caller then reads that window row by row in seq order, which names the exact entry.
  */
-export async function readAuditPage(
-  db: Db,
-  from: number,
-  to: number,
-  limit: number,
-): Promise<{ page?: AuditPage; next: number; rows: number }> {
+export async function readAuditPage(db: Db, from: number, to: number): Promise<{ page?: AuditPage; rows: number }> {
   const r = await sql<{
     n: number;
-    lo: string | null;
-    hi: string | null;
+    seqs: string | null;
     leaves: string | null;
     hashes: Uint8Array | null;
     hash_bytes: number | null;
-  }>`select count(*)::int as n, min(seq) as lo, max(seq) as hi,
-      string_agg(leaf, ${LEAF_SEPARATOR}::text order by seq) as leaves,
-      string_agg(leaf_hash, ''::bytea order by seq) as hashes,
+  }>`select count(*)::int as n, string_agg(seq::text, ',') as seqs,
+      string_agg(leaf, ${LEAF_SEPARATOR}::text) as leaves,
+      string_agg(leaf_hash, ''::bytea) as hashes,
       sum(octet_length(leaf_hash))::int as hash_bytes
-    from (select seq, leaf, leaf_hash from audit_entries where seq >= ${from} and seq < ${to}
-      order by seq limit ${limit}) p`.execute(db);
+    from audit_entries where seq >= ${from} and seq < ${to}`.execute(db);
   const row = r.rows[0];
-  if (!row || row.n === 0 || row.lo === null || row.hi === null) return { next: from, rows: 0 };
-  const lo = Number(row.lo);
-  const hi = Number(row.hi);
+  if (!row || row.n === 0) return { rows: 0 };
   const n = row.n;
-  const next = hi + 1;
-  if (lo !== from || hi - lo + 1 !== n || row.leaves === null || row.hash_bytes !== n * 32) return { next, rows: n };
+  if (n !== to - from || row.seqs === null || row.leaves === null || row.hash_bytes !== n * 32) return { rows: n };
+  const seqs = row.seqs.split(',');
+  for (let i = 0; i < n; i++) if (Number(seqs[i]) !== from + i) return { rows: n };
   const leaves = row.leaves.split(LEAF_SEPARATOR);
   // Each row gives at least one piece: n pieces exactly means no leaf held the separator.
-  if (leaves.length !== n) return { next, rows: n };
-  return { page: { from: lo, leaves, hashes: bytes(row.hashes) }, next, rows: n };
+  if (leaves.length !== n) return { rows: n };
+  return { page: { from, leaves, hashes: bytes(row.hashes) }, rows: n };
+}
+
+/**
+ * One past the largest stored seq (0 when empty): the end for paging. Pages are bounded windows of seq
+ * ([from, from + page)), never `seq >= from order by seq limit k`: without fresh statistics the planner
+ * sorted everything after `from` for every page of that form (quadratic on a freshly filled log).
+ */
+export async function readAuditEnd(db: Db): Promise<number> {
+  const r = await sql<{ hi: string | null }>`select max(seq) as hi from audit_entries`.execute(db);
+  const hi = r.rows[0]?.hi;
+  return hi === null || hi === undefined ? 0 : Number(hi) + 1;
 }
 
 /** Index range [from, to) of entries recorded in [fromMs, toMs). */
@@ -256,7 +261,7 @@ export async function readAuditLeafHashes(db: Db, size: number): Promise<Buffer[
       .selectFrom('audit_entries')
       .select(['seq', 'leaf_hash'])
       .where('seq', '>=', out.length)
-      .where('seq', '<', size)
+      .where('seq', '<', Math.min(size, out.length + page))
       .orderBy('seq')
       .limit(page)
       .execute();
