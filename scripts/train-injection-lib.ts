@@ -6,14 +6,20 @@
  * AdaGrad SGD with L2, class- and source-balanced, deterministic for a given seed.
  */
 
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { scoreText, windowBounds } from '../src/guards/injection/classifier.js';
 import {
+  asciiTrigramSlots,
+  densestSpan,
   FEATURE_BITS,
   FEATURE_DIM,
   FEATURE_VERSION,
   FeatureBuffer,
   hashText,
+  isFamiliar,
   TextHashes,
+  unfamiliarIndex,
   windowFeatures,
 } from '../src/guards/injection/features.js';
 import type { InjectionModel, InjectionModelMeta } from '../src/guards/injection/model.js';
@@ -29,6 +35,13 @@ export interface Sample {
   label: 0 | 1;
   source: string;
   weight: number;
+  /** ASCII 3-gram slots of the window: the familiarity feature is rebuilt per fold from them. */
+  tri: Int32Array;
+}
+
+export interface Trained {
+  weights: Float32Array;
+  familiar: Uint8Array;
 }
 
 const scratch = new Float32Array(FEATURE_DIM);
@@ -37,7 +50,7 @@ const hashes = new TextHashes();
 
 /** The summed sparse vector of window [s, e) of the text last hashed into `hashes`. */
 function sparse(s: number, e: number): { idx: Int32Array; val: Float32Array } {
-  windowFeatures(hashes, s, e, buf);
+  windowFeatures(hashes, s, e, buf, undefined);
   const touched: number[] = [];
   for (let i = 0; i < buf.length; i++) {
     const j = buf.idx[i]!;
@@ -84,7 +97,7 @@ export function buildSamples(examples: Example[], seed: number): Sample[] {
     const w = 1 / Math.sqrt(perSource.get(ex.source)!) / Math.sqrt(windows.length);
     for (const [s, e] of windows) {
       const { idx, val } = sparse(s, e);
-      samples.push({ idx, val, label: ex.label, source: ex.source, weight: w });
+      samples.push({ idx, val, label: ex.label, source: ex.source, weight: w, tri: asciiTrigramSlots(hashes, s, e) });
     }
   }
   return samples;
@@ -99,7 +112,100 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN: TrainOptions = { seed: 13, epochs: 6, learningRate: 0.2, l2: 1e-6 };
 
-export function train(samples: Sample[], opts: TrainOptions = DEFAULT_TRAIN): Float32Array {
+/**
+ * Benign text outside the classifier's sources, read only for 3-gram familiarity so that ordinary
+ * prose, Markdown and code are not "gibberish" merely because the benign training prompts are short
+ * chat requests: the README.md files of the installed npm packages (prose with code samples; sorted,
+ * so the set follows package-lock.json), TypeScript's lib.es5.d.ts (code and doc comments), and the
+ * presidio-research synthetic sentences (../shared/data/pii). Never an evaluation set.
+ */
+export function familiarityCorpus(): string[] {
+  const root = join(import.meta.dirname, '..');
+  const texts: string[] = [];
+  const readmes: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 3) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      if (name === 'README.md') readmes.push(path);
+      else if (!name.includes('.') || name.startsWith('@')) {
+        try {
+          if (statSync(path).isDirectory()) walk(path, depth + 1);
+        } catch {
+          // broken link
+        }
+      }
+    }
+  };
+  walk(join(root, 'node_modules'), 0);
+  for (const path of readmes) texts.push(readFileSync(path, 'utf8'));
+  const es5 = join(root, 'node_modules/typescript/lib/lib.es5.d.ts');
+  if (existsSync(es5)) texts.push(readFileSync(es5, 'utf8'));
+  const pii = join(root, '../shared/data/pii/presidio-synth-v2.dev.json');
+  if (existsSync(pii)) {
+    const rows = JSON.parse(readFileSync(pii, 'utf8')) as Array<{ full_text?: string }>;
+    texts.push(rows.map((r) => r.full_text ?? '').join('\n'));
+  }
+  return texts;
+}
+
+let corpusCache: Uint8Array | undefined;
+
+/** 3-gram slot counts (capped at 2) over the familiarity corpus. */
+function corpusCounts(): Uint8Array {
+  if (corpusCache !== undefined) return corpusCache;
+  const counts = new Uint8Array(FEATURE_DIM);
+  const h = new TextHashes();
+  for (const text of familiarityCorpus()) {
+    for (let at = 0; at < text.length; at += 65536) {
+      const norm = normalizeForClassification(text.slice(at, at + 65536)).text;
+      hashText(norm, h);
+      for (const j of asciiTrigramSlots(h, 0, norm.length)) if (j >= 0 && counts[j]! < 2) counts[j]!++;
+    }
+  }
+  corpusCache = counts;
+  return counts;
+}
+
+/**
+ * The familiarity bitset: 3-gram slots seen at least twice in the benign windows of these samples
+ * (only the training sources of a fold, so a held-out source is as unfamiliar as new data).
+ */
+export function buildFamiliar(samples: Sample[]): Uint8Array {
+  const counts = Uint8Array.from(corpusCounts());
+  for (const s of samples) {
+    if (s.label !== 0) continue;
+    for (let i = 0; i < s.tri.length; i++) {
+      const j = s.tri[i]!;
+      if (j >= 0 && counts[j]! < 2) counts[j]!++;
+    }
+  }
+  const bits = new Uint8Array(FEATURE_DIM / 8);
+  for (let j = 0; j < FEATURE_DIM; j++) if (counts[j]! >= 2) bits[j >>> 3]! |= 1 << (j & 7);
+  return bits;
+}
+
+function familiarityIndex(s: Sample, familiar: Uint8Array): number {
+  const flags = new Uint8Array(s.tri.length);
+  let ascii = 0;
+  for (let i = 0; i < s.tri.length; i++) {
+    const j = s.tri[i]!;
+    if (j < 0) continue;
+    ascii++;
+    if (!isFamiliar(familiar, j)) flags[i] = 1;
+  }
+  return unfamiliarIndex(ascii, densestSpan(flags, 0, flags.length));
+}
+
+export function train(samples: Sample[], opts: TrainOptions = DEFAULT_TRAIN): Trained {
+  const familiar = buildFamiliar(samples);
+  const extra = Int32Array.from(samples, (s) => familiarityIndex(s, familiar));
   const w = new Float32Array(FEATURE_DIM);
   const g2 = new Float32Array(FEATURE_DIM).fill(1e-3);
   let pos = 0;
@@ -119,10 +225,16 @@ export function train(samples: Sample[], opts: TrainOptions = DEFAULT_TRAIN): Fl
     }
     for (const k of order) {
       const s = samples[k]!;
-      let z = 0;
+      const x = extra[k]!;
+      let z = w[x]!;
       for (let i = 0; i < s.idx.length; i++) z += w[s.idx[i]!]! * s.val[i]!;
       const p = 1 / (1 + Math.exp(-z));
       const g = (p - s.label) * s.weight * classW[s.label]! * norm;
+      {
+        const gi = g + opts.l2 * w[x]!;
+        g2[x]! += gi * gi;
+        w[x]! -= (opts.learningRate * gi) / Math.sqrt(g2[x]!);
+      }
       for (let i = 0; i < s.idx.length; i++) {
         const j = s.idx[i]!;
         const gi = g * s.val[i]! + opts.l2 * w[j]!;
@@ -131,11 +243,11 @@ export function train(samples: Sample[], opts: TrainOptions = DEFAULT_TRAIN): Fl
       }
     }
   }
-  return w;
+  return { weights: w, familiar };
 }
 
 export function makeModel(
-  weights: Float32Array,
+  trained: Trained,
   thresholds = { direct: 0.5, indirect: 0.5 },
   extra: Record<string, unknown> = {},
 ): InjectionModel {
@@ -146,9 +258,10 @@ export function makeModel(
     window: WINDOW,
     stride: STRIDE,
     thresholds,
+    familiar: true,
     ...extra,
   };
-  return { meta, weights };
+  return { meta, weights: trained.weights, familiar: trained.familiar };
 }
 
 export function scoreAll(model: InjectionModel, examples: Example[]): number[] {

@@ -92,9 +92,9 @@ const indirect = tune((e) => e.role === 'tool', 0.05, 0.5);
 console.log(`thresholds: direct ${direct}, indirect ${indirect}`);
 
 const finalSamples = sources.flatMap((s) => samplesBySource.get(s)!);
-const weights = train(finalSamples, opts);
+const trained = train(finalSamples, opts);
 const model = makeModel(
-  weights,
+  trained,
   { direct, indirect },
   {
     trainedAt: new Date().toISOString().slice(0, 10),
@@ -105,6 +105,7 @@ const model = makeModel(
   },
 );
 mkdirSync(values.out!, { recursive: true });
-writeFileSync(join(values.out!, 'weights.bin'), serializeWeights(weights));
+writeFileSync(join(values.out!, 'weights.bin'), serializeWeights(trained.weights));
+writeFileSync(join(values.out!, 'familiar.bin'), trained.familiar);
 writeFileSync(join(values.out!, 'model.json'), `${JSON.stringify(model.meta, null, 2)}\n`);
 console.log(`wrote ${values.out}`);

@@ -10,7 +10,17 @@
  */
 
 import { CUES } from './cues.js';
-import { CHAR_FLOOR, DENSE_INDEX, denseBuckets, hashText, TextHashes, WORD_FLOOR } from './features.js';
+import {
+  CHAR_FLOOR,
+  DENSE_INDEX,
+  denseBuckets,
+  densestSpan,
+  hashText,
+  isFamiliar,
+  TextHashes,
+  unfamiliarIndex,
+  WORD_FLOOR,
+} from './features.js';
 import type { InjectionModel } from './model.js';
 import { type NormalizeStats, normalizeWithMap, rawOffset } from './normalize.js';
 
@@ -37,6 +47,8 @@ let p4 = new Float64Array(0);
 let p5 = new Float64Array(0);
 let pw = new Float64Array(0);
 let pm = new Int32Array(0);
+let pa = new Int32Array(0);
+let unseenFlags = new Uint8Array(0);
 
 function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
@@ -76,7 +88,10 @@ export function scoreHashed(model: InjectionModel, h: TextHashes): NormWindowSco
     p3 = new Float64Array(cap);
     p4 = new Float64Array(cap);
     p5 = new Float64Array(cap);
+    pa = new Int32Array(cap);
+    unseenFlags = new Uint8Array(cap);
   }
+  const familiar = model.familiar;
   const char = h.char;
   let a3 = 0;
   let a4 = 0;
@@ -94,6 +109,18 @@ export function scoreHashed(model: InjectionModel, h: TextHashes): NormWindowSco
     p3[i + 1] = a3;
     p4[i + 1] = a4;
     p5[i + 1] = a5;
+  }
+  if (familiar !== undefined) {
+    let ca = 0;
+    pa[0] = 0;
+    for (let i = 0; i < n; i++) {
+      unseenFlags[i] = 0;
+      if (h.asciiTri[i] === 1) {
+        ca++;
+        if (!isFamiliar(familiar, char[3 * i]!)) unseenFlags[i] = 1;
+      }
+      pa[i + 1] = ca;
+    }
   }
   const nWords = h.nWords;
   if (pw.length < nWords + 1) pw = new Float64Array(Math.max(257, nWords + 1 + (nWords >> 1)));
@@ -168,6 +195,9 @@ export function scoreHashed(model: InjectionModel, h: TextHashes): NormWindowSco
     while (tb < nTok && h.tokEnd[tb]! <= e) tb++;
     const d = denseBuckets(h, s, e, fired, tb - ta, pm[tb]! - pm[ta]!);
     z += w[d.cueCount]! + w[d.symbol]! + w[d.mixed]! + w[d.length]!;
+    if (familiar !== undefined && e - 3 >= s)
+      z += w[unfamiliarIndex(pa[e - 2]! - pa[s]!, densestSpan(unseenFlags, s, e - 2))]!;
+    else if (familiar !== undefined) z += w[unfamiliarIndex(0, 0)]!;
     const score = sigmoid(z);
     if (score > best.score) best = { score, start: s, end: e };
   }

@@ -140,6 +140,37 @@ export const CUES: readonly Cue[] = [
       /hypothetical(?:ly)?|fictional world|in this (?:story|world|universe|game)|for (?:educational|research) purposes|purely fictional|opposite day|game where|let'?s play a game|imagine a world/u,
   },
   {
+    // Planted in a document: an instruction about the answer the assistant will write, which no
+    // document addresses to its human reader ("in your response, include…", "end your reply with…").
+    name: 'answer_directive',
+    pattern:
+      /(?:include|add|insert|append|put|mention|embed|place|start|begin|end|finish|conclude|prefix|sign)\b[^.!?\n]{0,40}\b(?:in|into|to|at the (?:end|start|beginning|top|bottom) of|with) (?:your|the|every|each) (?:answer|response|reply|summary|output|translation|completion)s?\b|(?:your|the) (?:answer|response|reply|summary|output) (?:must|should|has to|needs to|will) (?:include|contain|start|begin|end|mention|say|be written)/u,
+  },
+  {
+    // Switches the assistant's task midway ("instead of…", "before answering, first…", "your real task").
+    name: 'task_switch',
+    pattern:
+      /(?:your|the) (?:real|actual|true|new|only|primary|first) (?:task|job|goal|objective|mission|purpose) (?:is|now is|will be)|before (?:you )?(?:answer|respond|reply|summari[sz]|translat)\S*,? (?:first|you must|please|always)|(?:after|once) you (?:have )?(?:answered|summari[sz]ed|finished|responded),? (?:also |then )?(?:write|send|add|tell|ask|include)|do not (?:summari[sz]e|translate|answer|analy[sz]e) (?:this|the)|regardless of (?:what|the) (?:the user|they|you were) (?:ask|said|want)/u,
+  },
+  {
+    // Output-format coercion of the kind planted to hide or smuggle: language, encoding, casing.
+    name: 'output_coercion',
+    pattern:
+      /(?:answer|respond|reply|write (?:your|the) (?:answer|response|reply)|output) (?:only |exclusively |entirely )?(?:in|using|with) (?:base64|hex|rot13|morse|emojis?|all caps|capital letters|reverse(?:d)? order|pig latin|leetspeak|a code ?block|json only|uppercase)|(?:encode|convert) (?:your|the) (?:answer|response|reply|output) (?:in|to|into|as)/u,
+  },
+  {
+    // Pushes the reader to a link or to hand over data: the payload of most planted instructions.
+    name: 'link_push',
+    pattern:
+      /(?:visit|click|go to|navigate to|open|check out|download (?:it )?from|sign in at|log ?in at|verify (?:your account )?at|register at)\s(?:this |the following |our )?(?:link|url|site|page|website)?\s?[:(]?\s?(?:https?:\/\/|www\.|\[[^\]\n]{0,40}\]\()|(?:ask|tell|prompt|request|get) the user (?:for|to (?:enter|provide|share|give|type|confirm)) (?:their|his|her|your)?\s?(?:password|credentials|credit card|card number|email|phone|address|login|ssn|personal)/u,
+  },
+  {
+    // Asks the model to hide what it is doing from the user.
+    name: 'conceal',
+    pattern:
+      /(?:do not|don't|never|without) (?:let(?:ting)? the user know|reveal(?:ing)? (?:this|these) (?:instruction|message)|mention(?:ing)? (?:this|these) (?:instruction|message|note)|acknowledg\S* (?:this|these))|(?:secretly|silently|covertly|quietly|without telling (?:the user|anyone))\s(?:add|send|include|insert|forward|change|append|replace)/u,
+  },
+  {
     name: 'refusal_suppression',
     pattern:
       /(?:do not|don't|never|not) (?:include|add|give|mention) (?:any )?(?:warnings?|disclaimers?|apolog|caveats?|notes? about)|without (?:any )?(?:warnings?|disclaimers?|moraliz)|no (?:warnings|disclaimers)|(?:sure|absolutely),? here is|begin your (?:reply|response) with/u,

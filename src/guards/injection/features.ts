@@ -15,7 +15,7 @@
 
 import { CUES } from './cues.js';
 
-export const FEATURE_VERSION = 6;
+export const FEATURE_VERSION = 7;
 export const FEATURE_BITS = 18;
 export const FEATURE_DIM = 1 << FEATURE_BITS;
 const MASK = FEATURE_DIM - 1;
@@ -119,7 +119,8 @@ const GLOBAL_CUES = CUES.map((c) => new RegExp(c.pattern.source, `${c.pattern.fl
  *   word before it) when that word is inside too;
  * - symbol and visible-character counts as prefix sums; whitespace tokens [tokStart, tokEnd) with a
  *   mixed (letters and symbols) flag, held by a window when entirely inside;
- * - cue matches [start, end) from one global scan; a cue fires in a window holding one of its matches.
+ * - cue matches [start, end) from one global scan; a cue fires in a window holding one of its matches;
+ * - the densest run of unfamiliar ASCII 3-grams (those starting inside the window and ending by its end).
  */
 export class TextHashes {
   norm = '';
@@ -136,6 +137,8 @@ export class TextHashes {
   tokStart = new Int32Array(0);
   tokEnd = new Int32Array(0);
   tokMixed = new Uint8Array(0);
+  /** 1 where the 3-gram starting here is ASCII without digits (the familiarity measure's domain). */
+  asciiTri = new Uint8Array(0);
   /** Per cue: flat [start, end, start, end, …] of its matches. */
   cueMatches: number[][] = CUES.map(() => []);
 
@@ -152,6 +155,7 @@ export class TextHashes {
     this.tokStart = new Int32Array(cap);
     this.tokEnd = new Int32Array(cap);
     this.tokMixed = new Uint8Array(cap);
+    this.asciiTri = new Uint8Array(cap);
   }
 }
 
@@ -186,6 +190,15 @@ export function hashText(norm: string, h: TextHashes): void {
       g = Math.imul(g, FNV_PRIME);
       if (k >= 2) char[3 * i + k - 2] = ((g >>> 0) ^ k) & MASK;
     }
+  }
+
+  const asciiTri = h.asciiTri;
+  let run = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    // ASCII without digits: numbers, dates and identifiers are not gibberish however rare.
+    const c = norm.charCodeAt(i);
+    run = c < 0x80 && (c < 0x30 || c > 0x39) ? run + 1 : 0;
+    asciiTri[i] = run >= 3 ? 1 : 0;
   }
 
   let nWords = 0;
@@ -284,8 +297,50 @@ export function denseBuckets(h: TextHashes, s: number, e: number, fired: number,
   };
 }
 
+/**
+ * Familiarity (a GCG-style gibberish measure, language-independent): how densely a window's ASCII
+ * character 3-grams are ones never seen (fewer than two times) in benign text, in its densest span. `familiar` is a
+ * bitset over the 3-gram slots, built by training and shipped as familiar.bin. Adversarial suffixes
+ * ("describing.\\ + similarlyNow write oppositeley.]( Me giving**ONE") are dense in unseen 3-grams;
+ * non-ASCII text is left out, so no language is penalised for being absent from the benign text.
+ */
+const SPAN = 32;
+export const DENSEST_EDGES = [10, 14, 18, 22, 26];
+const UNFAMILIAR_INDEX = Array.from({ length: DENSEST_EDGES.length + 2 }, (_, n) => namedIndex(`unfamiliar:${n}`));
+
+/** Feature slot for a window with `ascii` ASCII 3-grams whose densest span holds `densest` unfamiliar ones. */
+export function unfamiliarIndex(ascii: number, densest: number): number {
+  if (ascii < 24) return UNFAMILIAR_INDEX[0]!;
+  return UNFAMILIAR_INDEX[1 + bucket(densest, DENSEST_EDGES)]!;
+}
+
+/**
+ * Most unfamiliar 3-grams among SPAN consecutive starts in [from, to) (flags[i] = 1 when unfamiliar):
+ * a suffix of gibberish is dense, while code or rare words spread a few unseen 3-grams thinly.
+ */
+export function densestSpan(flags: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  let best = 0;
+  for (let i = from; i < to; i++) {
+    count += flags[i]!;
+    if (i - SPAN >= from) count -= flags[i - SPAN]!;
+    if (count > best) best = count;
+  }
+  return best;
+}
+
+export function isFamiliar(familiar: Uint8Array, slot: number): boolean {
+  return (familiar[slot >>> 3]! & (1 << (slot & 7))) !== 0;
+}
+
 /** Fills `out` with the features of window [s, e) of a hashed text (the training view of a window). */
-export function windowFeatures(h: TextHashes, s: number, e: number, out: FeatureBuffer): void {
+export function windowFeatures(
+  h: TextHashes,
+  s: number,
+  e: number,
+  out: FeatureBuffer,
+  familiar: Uint8Array | undefined,
+): void {
   out.reset();
   out.push(BIAS_INDEX, 1);
   const wordFrom = out.length;
@@ -325,14 +380,36 @@ export function windowFeatures(h: TextHashes, s: number, e: number, out: Feature
   out.push(d.symbol, 1);
   out.push(d.mixed, 1);
   out.push(d.length, 1);
+  if (familiar !== undefined) {
+    const len = Math.max(0, e - s - 2);
+    const flags = new Uint8Array(len);
+    let ascii = 0;
+    for (let i = 0; i < len; i++) {
+      if (h.asciiTri[s + i] === 0) continue;
+      ascii++;
+      if (!isFamiliar(familiar, h.char[3 * (s + i)]!)) flags[i] = 1;
+    }
+    out.push(unfamiliarIndex(ascii, densestSpan(flags, 0, len)), 1);
+  }
+}
+
+/**
+ * The 3-gram slot at each start of window [s, e), -1 where the 3-gram is not ASCII (training rebuilds
+ * the familiarity feature per fold from these).
+ */
+export function asciiTrigramSlots(h: TextHashes, s: number, e: number): Int32Array {
+  const len = Math.max(0, e - s - 2);
+  const out = new Int32Array(len);
+  for (let i = 0; i < len; i++) out[i] = h.asciiTri[s + i] === 1 ? h.char[3 * (s + i)]! : -1;
+  return out;
 }
 
 const scratchHashes = new TextHashes();
 
 /** Fills `out` with the features of one whole normalised text (one window). */
-export function extractFeatures(norm: string, out: FeatureBuffer): void {
+export function extractFeatures(norm: string, out: FeatureBuffer, familiar?: Uint8Array): void {
   hashText(norm, scratchHashes);
-  windowFeatures(scratchHashes, 0, norm.length, out);
+  windowFeatures(scratchHashes, 0, norm.length, out, familiar);
 }
 
 // Counts under which n-grams are no longer scaled up: a short text's few n-grams carry little evidence,

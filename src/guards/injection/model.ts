@@ -28,6 +28,8 @@ export interface InjectionModelMeta {
   stride: number;
   /** Recommended thresholds tuned on validation data. */
   thresholds: { direct: number; indirect: number };
+  /** The model reads familiar.bin (FEATURE_DIM bits): the gibberish measure of features.ts. */
+  familiar?: boolean;
   trainedAt?: string;
   seed?: number;
   [extra: string]: unknown;
@@ -36,6 +38,8 @@ export interface InjectionModelMeta {
 export interface InjectionModel {
   readonly meta: InjectionModelMeta;
   readonly weights: Float32Array;
+  /** Bitset over the 3-gram slots seen in benign training text (familiar.bin), when the model uses it. */
+  readonly familiar?: Uint8Array;
 }
 
 /** Where the committed model lives, from src/ (tsx) or dist/src/ (built). */
@@ -48,7 +52,7 @@ export function defaultModelDir(): string {
   return join(here, '../../../models/injection');
 }
 
-export function parseModel(metaJson: string, weightBytes: Uint8Array): InjectionModel {
+export function parseModel(metaJson: string, weightBytes: Uint8Array, familiarBytes?: Uint8Array): InjectionModel {
   let meta: InjectionModelMeta;
   try {
     meta = JSON.parse(metaJson) as InjectionModelMeta;
@@ -88,7 +92,19 @@ export function parseModel(metaJson: string, weightBytes: Uint8Array): Injection
       throw new InjectionModelError('INJECTION_MODEL_INVALID', `weights.bin: non-finite weight at ${i}`);
     weights[i] = w;
   }
-  return { meta: Object.freeze(meta), weights };
+  let familiar: Uint8Array | undefined;
+  if (meta.familiar === true) {
+    if (familiarBytes === undefined || familiarBytes.byteLength !== FEATURE_DIM / 8) {
+      throw new InjectionModelError(
+        'INJECTION_MODEL_INVALID',
+        `familiar.bin must have ${FEATURE_DIM / 8} bytes (model.json says the model uses it)`,
+      );
+    }
+    familiar = Uint8Array.from(familiarBytes);
+  }
+  return familiar === undefined
+    ? { meta: Object.freeze(meta), weights }
+    : { meta: Object.freeze(meta), weights, familiar };
 }
 
 export function loadModel(dir: string = defaultModelDir()): InjectionModel {
@@ -100,7 +116,25 @@ export function loadModel(dir: string = defaultModelDir()): InjectionModel {
       `no injection model in ${dir} (model.json and weights.bin); train one with: npx tsx scripts/train-injection.ts`,
     );
   }
-  return parseModel(readFileSync(metaPath, 'utf8'), readFileSync(weightPath));
+  const familiarPath = join(dir, 'familiar.bin');
+  const metaJson = readFileSync(metaPath, 'utf8');
+  let wantsFamiliar = false;
+  try {
+    wantsFamiliar = (JSON.parse(metaJson) as { familiar?: unknown } | null)?.familiar === true;
+  } catch {
+    // parseModel reports the malformed JSON.
+  }
+  if (wantsFamiliar && !existsSync(familiarPath)) {
+    throw new InjectionModelError(
+      'INJECTION_MODEL_MISSING',
+      `no familiar.bin in ${dir} beside model.json; train one with: npx tsx scripts/train-injection.ts`,
+    );
+  }
+  return parseModel(
+    metaJson,
+    readFileSync(weightPath),
+    existsSync(familiarPath) ? readFileSync(familiarPath) : undefined,
+  );
 }
 
 export function serializeWeights(weights: Float32Array): Uint8Array {

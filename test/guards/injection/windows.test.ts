@@ -21,6 +21,8 @@ function randomModel(seed: number): InjectionModel {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     weights[i] = (x / 2 ** 32 - 0.5) * 0.4;
   }
+  // Every third slot "familiar", so both familiar and unfamiliar 3-grams occur.
+  const familiar = new Uint8Array(FEATURE_DIM / 8).fill(0b01001001);
   return {
     meta: {
       format: 'portcullis-injection-linear',
@@ -29,8 +31,10 @@ function randomModel(seed: number): InjectionModel {
       window: 512,
       stride: 384,
       thresholds: { direct: 0.5, indirect: 0.5 },
+      familiar: true,
     },
     weights,
+    familiar,
   };
 }
 
@@ -40,7 +44,7 @@ function explicitBest(model: InjectionModel, norm: string): { score: number; sta
   const buf = new FeatureBuffer();
   let best = { score: -1, start: 0, end: 0 };
   for (const [s, e] of windowBounds(norm.length, model.meta.window, model.meta.stride)) {
-    windowFeatures(h, s, e, buf);
+    windowFeatures(h, s, e, buf, model.familiar);
     let z = 0;
     for (let i = 0; i < buf.length; i++) z += model.weights[buf.idx[i]!]! * buf.val[i]!;
     const score = 1 / (1 + Math.exp(-z));
