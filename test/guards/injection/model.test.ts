@@ -54,6 +54,17 @@ describe('injection model loading', () => {
     expect(code(() => parseModel(JSON.stringify(meta), nan))).toBe('INJECTION_MODEL_INVALID');
   });
 
+  it('requires familiar.bin of the right size when model.json says the model uses it', () => {
+    expect(meta.familiar).toBe(true);
+    expect(code(() => parseModel(JSON.stringify(meta), weights))).toBe('INJECTION_MODEL_INVALID');
+    expect(code(() => parseModel(JSON.stringify(meta), weights, new Uint8Array(10)))).toBe('INJECTION_MODEL_INVALID');
+    expect(code(() => parseModel(JSON.stringify(meta), weights, new Uint8Array(FEATURE_DIM / 8)))).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'inj-'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(meta));
+    writeFileSync(join(dir, 'weights.bin'), weights);
+    expect(code(() => loadModel(dir))).toBe('INJECTION_MODEL_MISSING');
+  });
+
   it('says how to train when the model files are missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'inj-'));
     expect(code(() => loadModel(dir))).toBe('INJECTION_MODEL_MISSING');
