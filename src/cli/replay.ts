@@ -1,10 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { computeMetrics, formatMetrics, parseLabels } from '../extraction/metrics.js';
-import { type MalformedLine, type ReplayResult, replayLines } from '../extraction/replay.js';
+import { type MalformedLine, type ReplayResult, replayFile } from '../extraction/replay.js';
 
 /** Malformed lines printed one by one; beyond this only their count is reported. */
 const MAX_REPORTED = 50;
@@ -30,11 +29,7 @@ export async function runReplay(trace: string, o: ReplayCliOptions): Promise<{ r
     : undefined;
   bar?.start(Math.max(1, Math.ceil(size / 1e6)), 0, { lines: 0 });
   let reported = 0;
-  const rl = createInterface({
-    input: createReadStream(trace, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  const result = await replayLines(rl, {
+  const result = await replayFile(trace, {
     onMalformed: (m: MalformedLine) => {
       if (reported++ < MAX_REPORTED) log(`${trace}:${m.line}: skipped: ${m.reason}\n`);
     },

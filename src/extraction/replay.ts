@@ -3,6 +3,7 @@
  * and keeps, per account, what the verdicts file needs. Causal by construction: each event is judged
  * when it is read, with only the events read before it in the engine.
  */
+import { createReadStream } from 'node:fs';
 import type { ExtractionConfig } from '../config/extraction.js';
 import { ExtractionEngine, type Verdict } from './engine.js';
 import type { SubstreamSummary } from './keywatch/substream.js';
@@ -52,6 +53,8 @@ export interface ReplayOptions {
   progressEvery?: number;
   /** Keep at most this many malformed-line reports in the result (all are passed to onMalformed). */
   maxMalformedKept?: number;
+  /** replayFile: bytes read at a time (1 MB; small values in tests put lines across chunk edges). */
+  chunkBytes?: number;
 }
 
 export class Replayer {
@@ -160,5 +163,51 @@ export async function replayLines(
     if (opts.onProgress && r.lines % every === 0) opts.onProgress(r.lines, chars);
   }
   opts.onProgress?.(r.lines, chars);
+  return r.result();
+}
+
+/**
+ * Replays a trace file. Lines are cut from 1 MB chunks at the byte 0x0A (never part of a multi-byte
+ * UTF-8 sequence), each decoded on its own and fed synchronously: several times cheaper than
+ * readline's per-line events and decoding whole chunks. A "\r" before the "\n" is dropped.
+ */
+export async function replayFile(path: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const r = new Replayer(opts);
+  const every = opts.progressEvery ?? 5000;
+  let bytes = 0;
+  let nextProgress = every;
+  let pending: Buffer | undefined;
+  const feed = (buf: Buffer, start: number, end: number) => {
+    bytes += end - start + 1;
+    const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+    r.line(buf.toString('utf8', start, stop));
+    if (opts.onProgress && r.lines >= nextProgress) {
+      nextProgress += every;
+      opts.onProgress(r.lines, bytes);
+    }
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 })) {
+    const buf = chunk as Buffer;
+    let start = 0;
+    if (pending) {
+      // Only the line that crosses the chunk boundary is copied.
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        pending = Buffer.concat([pending, buf]);
+        continue;
+      }
+      const joined = Buffer.concat([pending, buf.subarray(0, nl)]);
+      feed(joined, 0, joined.length);
+      pending = undefined;
+      start = nl + 1;
+    }
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      feed(buf, start, nl);
+      start = nl + 1;
+    }
+    pending = start < buf.length ? buf.subarray(start) : undefined;
+  }
+  if (pending) feed(pending, 0, pending.length);
+  opts.onProgress?.(r.lines, bytes);
   return r.result();
 }
