@@ -326,14 +326,17 @@ function normalizeAscii(input: string): NormalizedWithMap | undefined {
     if (ws === 0 ? i > 0 : i - ws !== 1 || lower.charCodeAt(ws) !== 0x20) clean = false;
     const a = i;
     let plain = true;
+    // Separators (. - _ *) inside the token: "i.g.n.o.r.e" needs at least two.
+    let inner = 0;
     while (i < n) {
       const c = lower.charCodeAt(i);
       if (isSpaceCode(c)) break;
       if (plain && !isPlainCode(c)) plain = false;
+      if ((c === 0x2e || c === 0x2d || c === 0x5f || c === 0x2a) && i > a) inner++;
       i++;
     }
     let t: string | undefined;
-    if (!plain || (i - a >= 5 && DOTTED_HINT.test(lower.slice(a, i)))) {
+    if (!plain || (i - a >= 5 && inner >= 2)) {
       const raw = lower.slice(a, i);
       const folded = foldWord(raw, stats);
       if (folded !== raw) t = folded;
