@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfigFile } from '../config/load.js';
+import { ConfigError, readConfigFile } from '../config/load.js';
 import { type CliIO, processIO } from './admin-client.js';
 
-/** Validates a config file: every problem on stderr by path and exit 1, or `ok` and exit 0. */
+/**
+ * Validates a config file: every problem on stderr by path and exit 1, or `ok` and exit 0. Deprecated
+ * settings are listed as warnings on stderr (`warning: path: message`) and do not fail the check.
+ */
 export function configCheck(file: string, io: CliIO): number {
+  let warnings: string[] = [];
   try {
-    loadConfigFile(file);
+    warnings = readConfigFile(file).warnings;
   } catch (err) {
     if (!(err instanceof ConfigError)) {
       io.err(`portcullis: ${(err as Error).message}`);
@@ -17,6 +21,7 @@ export function configCheck(file: string, io: CliIO): number {
     io.exit(1);
     return 1;
   }
+  for (const w of warnings) io.err(`warning: ${w}`);
   io.out('ok');
   io.exit(0);
   return 0;

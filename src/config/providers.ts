@@ -6,6 +6,18 @@ export const regionSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a region is a lower-case name such as eu, us or cn');
 
+/** Circuit breaker thresholds (src/providers/circuit.ts); the defaults are the breaker's own. */
+export const circuitSchema = z
+  .object({
+    /** Consecutive failures that open the circuit. */
+    failure_threshold: z.number().int().min(1).max(1000).default(5),
+    /** The failures must fall within this period; an older streak starts over. */
+    window_ms: z.number().int().min(1).max(3_600_000).default(60_000),
+    /** How long an open circuit skips the provider before one probe request tests it. */
+    cool_down_ms: z.number().int().min(1).max(3_600_000).default(30_000),
+  })
+  .strict();
+
 export const providerSchema = z
   .object({
     name: z.string().regex(NAME, 'letters, digits and . _ : / - only'),
@@ -29,6 +41,7 @@ export const providerSchema = z
     connect_timeout_ms: z.number().int().positive().max(120_000).default(10_000),
     /** Anthropic: the `anthropic-version` header sent upstream. */
     anthropic_version: z.string().default('2023-06-01'),
+    circuit: circuitSchema.default(circuitSchema.parse({})),
   })
   .strict()
   .refine((p) => !(p.api_key && p.api_key_env), { message: 'give api_key or api_key_env, not both' });

@@ -29,29 +29,56 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const providers = new Set<string>();
-    cfg.providers.forEach((p, i) => {
-      if (providers.has(p.name))
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider "${p.name}"` });
-      providers.add(p.name);
-    });
-    const modelNames = new Set(cfg.models.map((m) => m.name));
-    cfg.models.forEach((m, i) => {
-      if (!providers.has(m.provider)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `unknown provider "${m.provider}"` });
+    for (const issue of crossReferenceIssues(cfg)) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+export interface CrossReferenceIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+function entries(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Cross-references: duplicate provider names, a model's provider, a fallback's model or provider. Reads the
+ * document defensively (entries that are not objects, or lack a name, are skipped), so it can run on a
+ * document whose fields are still invalid and `config check` lists these problems with the others at once.
+ */
+export function crossReferenceIssues(doc: unknown): CrossReferenceIssue[] {
+  const issues: CrossReferenceIssue[] = [];
+  const rawProviders = field(doc, 'providers');
+  const providers = new Set<string>(rawProviders === undefined ? [DEFAULT_PROVIDER.name] : []);
+  entries(rawProviders).forEach((p, i) => {
+    const name = field(p, 'name');
+    if (typeof name !== 'string') return;
+    if (providers.has(name)) issues.push({ path: ['providers', i, 'name'], message: `duplicate provider "${name}"` });
+    providers.add(name);
+  });
+  const models = entries(field(doc, 'models'));
+  const modelNames = new Set(models.map((m) => field(m, 'name')).filter((n) => typeof n === 'string'));
+  models.forEach((m, i) => {
+    const provider = field(m, 'provider');
+    if (typeof provider === 'string' && !providers.has(provider)) {
+      issues.push({ path: ['models', i, 'provider'], message: `unknown provider "${provider}"` });
+    }
+    entries(field(m, 'fallbacks')).forEach((f, j) => {
+      if (typeof f === 'string') {
+        if (!modelNames.has(f)) issues.push({ path: ['models', i, 'fallbacks', j], message: `unknown model "${f}"` });
+        return;
       }
-      m.fallbacks.forEach((f, j) => {
-        if (typeof f === 'string' && !modelNames.has(f)) {
-          ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j], message: `unknown model "${f}"` });
-        } else if (typeof f !== 'string' && !providers.has(f.provider)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', i, 'fallbacks', j, 'provider'],
-            message: `unknown provider "${f.provider}"`,
-          });
-        }
-      });
+      const fp = field(f, 'provider');
+      if (typeof fp === 'string' && !providers.has(fp)) {
+        issues.push({ path: ['models', i, 'fallbacks', j, 'provider'], message: `unknown provider "${fp}"` });
+      }
     });
   });
+  return issues;
+}
 
 export type Config = z.infer<typeof configSchema>;

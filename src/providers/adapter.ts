@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatResponse, StreamEvent } from '../core/chat.js';
 import type { Target } from '../core/exchange.js';
+import type { CircuitOptions } from './circuit.js';
 
 export interface CallOptions {
   /** Aborts the upstream call (client disconnect, shutdown). */
@@ -23,6 +24,8 @@ export interface EmbeddingsResult {
 export interface ProviderAdapter {
   readonly name: string;
   readonly type: 'openai' | 'anthropic';
+  /** The provider's circuit breaker thresholds (config `providers[].circuit`); absent: the breaker's defaults. */
+  readonly circuit?: CircuitOptions;
   chat(req: ChatRequest, target: Target, opts: CallOptions): Promise<ChatResponse>;
   /**
    * Resolves once the upstream has answered with a success status (so a failure can still fall back before

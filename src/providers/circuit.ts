@@ -15,7 +15,7 @@
  */
 import { isPortcullisError } from '../core/errors.js';
 
-/** Consecutive failures that open the circuit. */
+/** Consecutive failures that open the circuit. (Config defaults: src/config/providers.ts, the same numbers.) */
 export const DEFAULT_FAILURE_THRESHOLD = 5;
 /** The failures must fall within this period; an older streak starts over. */
 export const DEFAULT_FAILURE_WINDOW_MS = 60_000;
@@ -167,10 +167,14 @@ export class CircuitBreakers {
     this.#opts = opts;
   }
 
-  get(provider: string): CircuitBreaker {
+  /**
+   * The provider's breaker, created on first use with `defaults` (the provider's configured thresholds);
+   * options given to this set's constructor (a test clock, fixed thresholds) take precedence over them.
+   */
+  get(provider: string, defaults?: CircuitOptions): CircuitBreaker {
     let b = this.#byProvider.get(provider);
     if (!b) {
-      b = new CircuitBreaker(this.#opts);
+      b = new CircuitBreaker(defaults === undefined ? this.#opts : { ...defaults, ...this.#opts });
       this.#byProvider.set(provider, b);
     }
     return b;
@@ -182,4 +186,13 @@ export class CircuitBreakers {
     for (const [name, b] of this.#byProvider) out[name] = b.state;
     return out;
   }
+}
+
+/** The thresholds of a provider's config entry (`providers[].circuit`) as breaker options. */
+export function circuitOptionsOf(c: {
+  failure_threshold: number;
+  window_ms: number;
+  cool_down_ms: number;
+}): CircuitOptions {
+  return { failureThreshold: c.failure_threshold, windowMs: c.window_ms, coolDownMs: c.cool_down_ms };
 }

@@ -123,7 +123,7 @@ export function createForwardStage(adapters: Map<string, ProviderAdapter>, optio
       if (ex.signal.aborted) throw ex.signal.reason ?? lastError;
       const info = { provider: target.provider, upstreamModel: target.upstreamModel, region: target.region };
       const adapter = adapters.get(target.provider);
-      const circuit = adapter ? circuits?.get(target.provider) : undefined;
+      const circuit = adapter ? circuits?.get(target.provider, adapter.circuit) : undefined;
       const admission = circuit?.admit();
       if (admission && !admission.ok) {
         // Skipped without a call: the next target is tried at once. If nothing else is left, a real

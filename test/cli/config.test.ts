@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/admin-client.js';
 import { configCheck } from '../../src/cli/config.js';
+import { resolveConfig } from '../../src/config/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pcs-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,6 +87,66 @@ describe('portcullis config check', () => {
     expect(text).toMatch(/providers\[0\]\.base_url: /);
     expect(text).toMatch(/models\[0\]\.provider: unknown provider "nobody"/);
     expect(io.stdout).toEqual([]);
+  });
+
+  it('lists cross-reference problems in the same run as a missing or mistyped field', () => {
+    const io = capture();
+    const path = file(
+      'cross.yaml',
+      `
+providers:
+  - { name: a, type: openai, base_url: https://x.test/v1 }
+  - { name: a, type: openai, base_url: https://y.test/v1, region: eu, timeout_ms: soon }
+models:
+  - { name: m, provider: nobody, model: x, fallbacks: [ghost] }
+`,
+    );
+    expect(configCheck(path, io)).toBe(1);
+    expect(io.stderr).toEqual([
+      `${path}: invalid config (5 problems)`,
+      '  providers[0].region: Invalid input: expected string, received undefined',
+      '  providers[1].timeout_ms: Invalid input: expected number, received string',
+      '  providers[1].name: duplicate provider "a"',
+      '  models[0].provider: unknown provider "nobody"',
+      '  models[0].fallbacks[0]: unknown model "ghost"',
+    ]);
+  });
+
+  it('a cross-reference problem found by both passes is listed once', () => {
+    const io = capture();
+    const path = file('once.yaml', 'server: { port: 70000 }\nmodels: [{ name: m, provider: nobody, model: x }]\n');
+    expect(configCheck(path, io)).toBe(1);
+    expect(io.stderr.filter((l) => l.includes('unknown provider "nobody"'))).toHaveLength(1);
+    expect(io.stderr[0]).toBe(`${path}: invalid config (2 problems)`);
+  });
+
+  it('accepts the deprecated guards.output.hold_chars with a warning (also per tenant), still exit 0', () => {
+    const io = capture();
+    const path = file(
+      'hold.yaml',
+      `${VALID}
+guards:
+  output: { hold_chars: 512 }
+  tenants:
+    acme: { output: { hold_chars: 64 } }
+`,
+    );
+    expect(configCheck(path, io)).toBe(0);
+    expect(io.stdout).toEqual(['ok']);
+    expect(io.stderr).toHaveLength(2);
+    expect(io.stderr[0]).toMatch(/^warning: guards\.output\.hold_chars: deprecated and ignored/);
+    expect(io.stderr[1]).toMatch(/^warning: guards\.tenants\.acme\.output\.hold_chars: deprecated and ignored/);
+  });
+
+  it('serve-time loading warns once per deprecated setting and still returns the config', () => {
+    const path = file('hold-serve.yaml', `${VALID}\nguards: { output: { hold_chars: 512 } }\n`);
+    const warnings: string[] = [];
+    const cfg = resolveConfig({ config: path }, {}, (m) => warnings.push(m));
+    expect(cfg.server.port).toBe(9000);
+    expect(warnings).toEqual([expect.stringMatching(/hold-serve\.yaml: guards\.output\.hold_chars: deprecated/)]);
+    const none: string[] = [];
+    resolveConfig({ config: file('plain.yaml', VALID) }, {}, (m) => none.push(m));
+    expect(none).toEqual([]);
   });
 
   it('reports unreadable files and bad YAML as one problem each', () => {

@@ -7,7 +7,7 @@ import { PortcullisError } from '../../src/core/errors.js';
 import { createExchange, type Exchange, type ExchangeRequest, type Target } from '../../src/core/exchange.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import { createAnthropicAdapter, parseMessagesRequest } from '../../src/providers/anthropic/index.js';
-import { CircuitBreakers } from '../../src/providers/circuit.js';
+import { CircuitBreakers, circuitOptionsOf } from '../../src/providers/circuit.js';
 import { createForwardStage, droppedFields, isFallbackError } from '../../src/providers/forward.js';
 import { closeProviderRegistry, createProviderRegistry } from '../../src/providers/registry.js';
 import { createRouter } from '../../src/providers/router.js';
@@ -380,5 +380,60 @@ describe('forward stage across dialects, with the registry and router', () => {
       await closeProviderRegistry(registry);
       await openai.close();
     }
+  });
+});
+
+describe('circuit thresholds from the provider config', () => {
+  it('defaults to 5 failures within 60 s and a 30 s cool-down', () => {
+    const p = providerSchema.parse({ name: 'x', type: 'openai', base_url: 'http://127.0.0.1:1/v1', region: 'eu' });
+    expect(p.circuit).toEqual({ failure_threshold: 5, window_ms: 60_000, cool_down_ms: 30_000 });
+    expect(circuitOptionsOf(p.circuit)).toEqual({ failureThreshold: 5, windowMs: 60_000, coolDownMs: 30_000 });
+  });
+
+  it('refuses thresholds below 1 and unknown keys', () => {
+    const base = { name: 'x', type: 'openai', base_url: 'http://127.0.0.1:1/v1', region: 'eu' };
+    expect(providerSchema.safeParse({ ...base, circuit: { failure_threshold: 0 } }).success).toBe(false);
+    expect(providerSchema.safeParse({ ...base, circuit: { cooldown: 5 } }).success).toBe(false);
+  });
+
+  it("each provider's breaker uses its own configured threshold and cool-down", async () => {
+    let t = 9_000_000;
+    const own = new Map<string, ProviderAdapter>();
+    const make = (name: string, url: string, circuit: Record<string, number>) =>
+      createAnthropicAdapter(
+        providerSchema.parse({ name, type: 'anthropic', base_url: url, api_key: 'k', region: 'eu', circuit }),
+      );
+    own.set('first', make('first', first.url, { failure_threshold: 1, cool_down_ms: 5_000 }));
+    own.set('second', make('second', second.url, { failure_threshold: 3 }));
+    const circuits = new CircuitBreakers({ now: () => t });
+    const stage = createForwardStage(own, { circuits });
+    const run = (ts: Target[]) => stage(exchange(ts), async () => {}).catch(() => undefined);
+    first.setBehaviour({ failStatus: 500 });
+    second.setBehaviour({ failStatus: 500 });
+    await run([target('first')]);
+    expect(circuits.states().first).toBe('open');
+    for (let i = 0; i < 2; i++) await run([target('second')]);
+    expect(circuits.states().second).toBe('closed');
+    await run([target('second')]);
+    expect(circuits.states().second).toBe('open');
+    t += 4_999;
+    expect(circuits.states().first).toBe('open');
+    t += 1;
+    expect(circuits.states().first).toBe('half-open');
+    for (const a of own.values()) await a.close();
+  });
+
+  it("an upstream rejecting the gateway's key (401) falls back to the next target and counts as a failure", async () => {
+    const circuits = new CircuitBreakers({ failureThreshold: 2 });
+    const stage = createForwardStage(adapters, { circuits });
+    first.setBehaviour({ failStatus: 401 });
+    const ex = exchange([target('first'), target('second')]);
+    await stage(ex, async () => {});
+    expect(ex.upstream).toMatchObject({ provider: 'second', status: 200, attempts: 2 });
+    expect(ex.decisions[0]?.reasons[0]).toBe(
+      'provider "first" failed (PCX_UPSTREAM_AUTH, 502); trying the next target',
+    );
+    await stage(exchange([target('first'), target('second')]), async () => {});
+    expect(circuits.states().first).toBe('open');
   });
 });

@@ -9,6 +9,7 @@ import type { ChatRequest, ChatResponse, StreamEvent } from '../../core/chat.js'
 import { PortcullisError } from '../../core/errors.js';
 import type { Target } from '../../core/exchange.js';
 import type { CallOptions, ProviderAdapter } from '../adapter.js';
+import { circuitOptionsOf } from '../circuit.js';
 import { SseParser } from '../sse.js';
 import { AnthropicStreamTranslator, parseMessageResponse } from './parse-response.js';
 import { anthropicRefusal, renderMessagesBody } from './render-request.js';
@@ -132,6 +133,7 @@ export function createAnthropicAdapter(
   return {
     name: provider.name,
     type: 'anthropic',
+    circuit: circuitOptionsOf(provider.circuit),
 
     async chat(req: ChatRequest, target: Target, opts: CallOptions): Promise<ChatResponse> {
       const res = await send(req, target, opts, false);

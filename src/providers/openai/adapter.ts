@@ -11,6 +11,7 @@ import type { ProviderConfig } from '../../config/providers.js';
 import type { ChatRequest, ChatResponse, StreamEvent } from '../../core/chat.js';
 import type { Target } from '../../core/exchange.js';
 import type { CallOptions, EmbeddingsResult, ProviderAdapter } from '../adapter.js';
+import { circuitOptionsOf } from '../circuit.js';
 import { SseParser } from '../sse.js';
 import {
   badResponse,
@@ -210,6 +211,7 @@ export function createOpenAIAdapter(provider: ProviderConfig, env: NodeJS.Proces
   return {
     name: provider.name,
     type: 'openai',
+    circuit: circuitOptionsOf(provider.circuit),
 
     async chat(req: ChatRequest, target: Target, opts: CallOptions): Promise<ChatResponse> {
       const body = renderUpstreamChatRequest({ ...req, stream: false }, target.upstreamModel, capField);
