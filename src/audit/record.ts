@@ -107,9 +107,14 @@ function promptOf(chat: ChatRequest): unknown {
 
 /**
  * The plaintext to seal for an exchange under the given mode, or undefined when nothing is recorded.
- * `answerText` is for streamed answers, whose text the exchange does not keep.
+ * `streamed` is a streamed answer's text, which the exchange does not keep (captured on its way to the
+ * client by answer-capture.ts, or given by the caller).
  */
-export function contentOf(ex: Exchange, mode: ContentMode, answerText?: string): string | undefined {
+export function contentOf(
+  ex: Exchange,
+  mode: ContentMode,
+  streamed?: string | { text: string; reasoning: string; truncated: boolean },
+): string | undefined {
   if (mode === 'none') return undefined;
   const prompt =
     ex.request.kind === 'chat'
@@ -126,8 +131,14 @@ export function contentOf(ex: Exchange, mode: ContentMode, answerText?: string):
         reasoning: r.reasoning,
         tool_calls: r.toolCalls.map((t) => ({ name: t.name, arguments: t.arguments })),
       };
-    } else if (answerText !== undefined) {
-      answer = { text: answerText };
+    } else if (typeof streamed === 'string') {
+      answer = { text: streamed };
+    } else if (streamed !== undefined) {
+      answer = {
+        text: streamed.text,
+        reasoning: streamed.reasoning === '' ? undefined : streamed.reasoning,
+        truncated: streamed.truncated ? true : undefined,
+      };
     }
   }
   if (prompt === undefined && answer === undefined) return undefined;

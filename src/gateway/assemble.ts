@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { withAnswerCapture } from '../audit/answer-capture.js';
 import { auditAdminRoutes } from '../audit/http.js';
 import { type AuditLog, createAuditLog } from '../audit/log.js';
 import { adminTokenMatches, ensureAdminToken } from '../auth/admin-token.js';
@@ -22,6 +23,7 @@ import { createRouter, listModels } from '../providers/router.js';
 import { countTokens } from '../providers/tokens.js';
 import { openStore, type Store } from '../store/db.js';
 import { createMetrics } from '../telemetry/metrics.js';
+import { createReadiness } from './readiness.js';
 import { createRecordStage, type Recorder } from '../telemetry/record.js';
 import { extractionAdminRoutes } from './admin/extraction.js';
 import { adminRoutes } from './admin/routes.js';
@@ -100,7 +102,7 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
     const recorders: Recorder[] = [metrics.recorder, extraction.recorder, (ex) => audit.record(ex)];
 
     const pipelines = buildPipelines({
-      record: createRecordStage(recorders),
+      record: withAnswerCapture(config.audit, createRecordStage(recorders)),
       authenticate: createAuthenticateStage(verifier),
       admit: createAdmitStage({
         config: config.limits,
@@ -125,10 +127,10 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
       listModels: (ex) =>
         config.models.length > 0 ? listModels(config, ex.principal) : passThroughModels(config, ex.principal, env),
       logger: opts.logger,
-      ready: async () => {
-        await store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-        return true;
-      },
+      ready: createReadiness({
+        database: () => store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute(),
+        counters,
+      }),
       registerAdmin: async (scope) => {
         await scope.register(adminRoutes, {
           store,
