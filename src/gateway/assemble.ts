@@ -23,7 +23,6 @@ import { createRouter, listModels } from '../providers/router.js';
 import { countTokens } from '../providers/tokens.js';
 import { openStore, type Store } from '../store/db.js';
 import { createMetrics } from '../telemetry/metrics.js';
-import { createReadiness } from './readiness.js';
 import { createRecordStage, type Recorder } from '../telemetry/record.js';
 import { extractionAdminRoutes } from './admin/extraction.js';
 import { adminRoutes } from './admin/routes.js';
@@ -127,10 +126,10 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
       listModels: (ex) =>
         config.models.length > 0 ? listModels(config, ex.principal) : passThroughModels(config, ex.principal, env),
       logger: opts.logger,
-      ready: createReadiness({
-        database: () => store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute(),
-        counters,
-      }),
+      ready: async () => {
+        await store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+        return true;
+      },
       registerAdmin: async (scope) => {
         await scope.register(adminRoutes, {
           store,
