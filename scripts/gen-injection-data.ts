@@ -21,9 +21,12 @@ import {
   MORE_ATTACKS,
   MORE_BENIGN,
   PEOPLE_IMPERATIVE_DOCS,
+  PERSUASIVE_ATTACKS,
+  PERSUASIVE_BENIGN,
   PLANTED,
   PROFESSIONS,
   ROLEPLAY_BENIGN,
+  ROLEPLAY_BENIGN_MORE,
   SHORT_ATTACKS,
   SHORT_BENIGN,
   SHORT_OVERRIDES,
@@ -204,6 +207,18 @@ INDIRECT_PLANTED.forEach((p, i) => {
       lang: 'mixed',
     });
   });
+});
+
+// Third pass: persuasion wrappers (PAIR style) with and without a harmful request, and more role-play
+// requests, so that the wrapper and the persona words alone are not taken for the attack.
+PERSUASIVE_ATTACKS.forEach((s, i) => {
+  add(held(i), { text: s, label: 1, role: 'user', category: 'persuasive_attack', lang: 'en' });
+});
+PERSUASIVE_BENIGN.forEach((s, i) => {
+  add(held(i), { text: s, label: 0, role: 'user', category: 'persuasive_benign', lang: 'en' });
+});
+ROLEPLAY_BENIGN_MORE.forEach((s, i) => {
+  add(held(i), { text: s, label: 0, role: 'user', category: 'roleplay_benign', lang: 'en' });
 });
 
 const write = (file: string, rows: Row[]) => {
