@@ -89,6 +89,32 @@ describe('PGlite data folder', { timeout: SLOW_HOOK_MS }, () => {
     }
   });
 
+  it('runs the embedded database with small shared memory (not the 128 MB server default)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'pcs-lean-')), 'data');
+    dirs.push(dir);
+    const s = await openStore({ dataDir: dir });
+    try {
+      const { rows } = await sql<{ sb: string; mc: string }>`
+        select current_setting('shared_buffers') as sb, current_setting('max_connections') as mc`.execute(s.db);
+      expect(rows).toEqual([{ sb: '16MB', mc: '4' }]);
+      // A transaction of a few hundred audit-sized rows still commits with the smaller WAL buffers.
+      await s.db.transaction().execute(async (tx) => {
+        for (let i = 0; i < 300; i++)
+          await tx
+            .insertInto('tenants')
+            .values({ id: `t${i}`, name: 'x'.repeat(900), disabled_at: null })
+            .execute();
+      });
+      const count = await s.db
+        .selectFrom('tenants')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .execute();
+      expect(Number(count[0]!.n)).toBe(300);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses a second open of the same folder while the first is open', async () => {
     const dir = await freshPgliteDir();
     dirs.push(dir);
