@@ -34,21 +34,33 @@ function wantsReasoning(req: ChatRequest): boolean {
 }
 
 /**
- * Apps send one system prompt with every request: its markers are computed once and cached. Keyed by
- * the text itself, not a hash, so a crafted hash collision cannot borrow another prompt's markers.
- * Bounded (at most 512 × 4,000 chars); when full it is simply emptied (a miss costs one scan).
+ * Apps send one system prompt with every request: its markers and keyed hash are computed once and
+ * cached. Keyed by the text itself, not a hash, so a crafted hash collision cannot borrow another
+ * prompt's markers. Bounded (at most 512 × 4,000 chars); when full it is simply emptied (a miss costs
+ * one scan).
  */
 const SYSTEM_CACHE_MAX = 512;
-const systemCache = new Map<string, Markers>();
-function systemMarkers(text: string): Markers {
-  const key = text.length > 4000 ? text.slice(0, 4000) : text;
-  let m = systemCache.get(key);
+interface SystemInfo {
+  markers: Markers;
+  key: HashKey;
+  hash: number;
+}
+const systemCache = new Map<string, SystemInfo>();
+function systemInfo(text: string, key: HashKey): SystemInfo {
+  // Texts longer than 4,000 chars are cached under their first 4,000 (markers read no further) and
+  // hashed in full each time, like any long text.
+  const long = text.length > 4000;
+  const k = long ? text.slice(0, 4000) : text;
+  let m = systemCache.get(k);
   if (m === undefined) {
     if (systemCache.size >= SYSTEM_CACHE_MAX) systemCache.clear();
-    m = findMarkers(key);
-    systemCache.set(key, m);
+    m = { markers: findMarkers(k), key, hash: textHash(text, key) };
+    systemCache.set(k, m);
+  } else if (m.key !== key) {
+    m = { markers: m.markers, key, hash: textHash(text, key) };
+    systemCache.set(k, m);
   }
-  return m;
+  return long ? { markers: m.markers, key, hash: textHash(text, key) } : m;
 }
 
 /**
@@ -88,8 +100,9 @@ export function extractFeatures(obs: RequestObservation, key: HashKey = FIXED_HA
 
   const { words, skeleton: tokens } = tokenize(lastUser);
   const userMarkers = findMarkersInWords(words, lastUser);
-  const system = systemText.length > 0 ? textHash(systemText, key) : 0;
-  const sysMarkers = system !== 0 ? systemMarkers(systemText) : undefined;
+  const sys = systemText.length > 0 ? systemInfo(systemText, key) : undefined;
+  const system = sys?.hash ?? 0;
+  const sysMarkers = sys?.markers;
   const cotStrong = userMarkers.cotStrong || sysMarkers?.cotStrong === true;
   const resp = obs.response;
   const script = dominantScript(lastUser);
