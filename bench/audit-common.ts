@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { createExchange, type Exchange } from '../src/core/exchange.js';
 import { openStore, type Store } from '../src/store/db.js';
@@ -90,4 +91,36 @@ export function benchExchange(i: number): Exchange {
     reasons: ['pii.email redacted'],
   });
   return ex;
+}
+
+/**
+ * CPU seconds used so far by this process and by the PostgreSQL backends serving it (found by the
+ * application_name that `tagPgConnections` gives them; Linux /proc). Wall-clock rates on a machine shared
+ * with other work say little; CPU per entry, client and server, does not depend on the others' load.
+ */
+export function tagPgConnections(): string {
+  const name = `pcx-bench-${process.pid}`;
+  process.env.PGAPPNAME = name;
+  return name;
+}
+
+export async function cpuSeconds(store: Store, appName: string): Promise<{ node: number; server: number }> {
+  const u = process.cpuUsage();
+  let server = 0;
+  if (store.kind === 'postgres') {
+    const r = await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = ${appName}`.execute(
+      store.db,
+    );
+    const tick = 100; // USER_HZ
+    for (const { pid } of r.rows) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        server += (Number(f[11]) + Number(f[12])) / tick;
+      } catch {
+        // The backend is gone or on another host: not counted.
+      }
+    }
+  }
+  return { node: (u.user + u.system) / 1e6, server };
 }
