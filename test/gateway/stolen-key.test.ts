@@ -216,6 +216,10 @@ describe('a stolen key through the gateway (OpenAI SDK on both sides)', () => {
       rotate: { method: 'POST', path: `/admin/v1/keys/${id}/rotate` },
     });
     expect((alerts[0]!.substream as { fingerprint: object }).fingerprint).toEqual(v.substream!.fingerprint);
+    // …and the key's usual pattern (active hours, requests per hour) from its picture.
+    const usual = (alerts[0]!.substream as { usual?: { hours: number[]; requests_per_hour: number } }).usual;
+    expect(usual?.hours.length).toBeGreaterThan(0);
+    expect(usual?.requests_per_hour).toBeGreaterThan(0);
     // The share at the flag: the foreign-looking share of the key's traffic since the change began.
     expect(alerts[0]!.share).toBeGreaterThan(0.02);
     expect(alerts[0]!.share).toBeLessThanOrEqual(0.5);

@@ -24,6 +24,8 @@ export const WARMUP = 300;
 /** Base rates are averaged over roughly this many requests once warm. */
 const BASE_WINDOW = 1000;
 const BASE_MIN = 0.002;
+/** Weight of the last completed hour in the requests-per-hour average. */
+const VOLUME_RATE = 0.05;
 
 /** Weighted Misra–Gries table over 32-bit values. */
 export class WeightedTable {
@@ -116,6 +118,14 @@ export class KeyPicture {
   firstTs = 0;
   /** Hours of day (UTC) with activity, as a 24-bit mask. */
   hours = 0;
+  /**
+   * Volume: the current clock hour (hours since the epoch), its request count, and a moving average
+   * of requests per active hour. Learnt and reported as evidence, not scored: a side stream of 5–10%
+   * does not move a key's volume beyond its ordinary swings.
+   */
+  volHour = 0;
+  volCount = 0;
+  perHour = 0;
 
   /** `warmup`: requests learnt before the picture scores anything. */
   constructor(readonly warmup = WARMUP) {}
@@ -149,6 +159,14 @@ export class KeyPicture {
     this.n++;
     if (this.firstTs === 0) this.firstTs = f.ts;
     this.hours |= 1 << new Date(f.ts).getUTCHours();
+    const hour = Math.floor(f.ts / 3_600_000);
+    if (hour !== this.volHour) {
+      if (this.volCount > 0)
+        this.perHour = this.perHour === 0 ? this.volCount : this.perHour + VOLUME_RATE * (this.volCount - this.perHour);
+      this.volHour = hour;
+      this.volCount = 0;
+    }
+    this.volCount++;
     const rate = weight / Math.min(this.n, BASE_WINDOW);
     for (let c = 0; c < COMPONENTS.length; c++) {
       const r = (nv.rare >> c) & 1;
@@ -164,6 +182,7 @@ export class KeyPicture {
       n: this.n,
       f: this.firstTs,
       h: this.hours,
+      v: [this.volHour, this.volCount, Math.round(this.perHour * 10) / 10],
     };
   }
 
@@ -179,6 +198,19 @@ export class KeyPicture {
     p.n = typeof o.n === 'number' && Number.isSafeInteger(o.n) && o.n >= 0 ? o.n : 0;
     p.firstTs = typeof o.f === 'number' && Number.isFinite(o.f) ? o.f : 0;
     p.hours = typeof o.h === 'number' ? o.h & 0xffffff : 0;
+    if (
+      Array.isArray(o.v) &&
+      o.v.length === 3 &&
+      o.v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)
+    )
+      [p.volHour, p.volCount, p.perHour] = o.v as [number, number, number];
     return p;
+  }
+
+  /** The key's usual pattern, as evidence: active hours (UTC) and requests per active hour. */
+  usual(): { hours: number[]; requests_per_hour: number } {
+    const hours: number[] = [];
+    for (let h = 0; h < 24; h++) if ((this.hours >> h) & 1) hours.push(h);
+    return { hours, requests_per_hour: Math.round((this.perHour || this.volCount) * 10) / 10 };
   }
 }

@@ -19,6 +19,8 @@ export interface SubstreamSummary {
   matched: number;
   /** Defining values, by feature: hashes in hex ("none" for an absent system prompt). */
   fingerprint: Partial<Record<Component, string>>;
+  /** The key's usual pattern from its picture (evidence for the operator, not part of the test). */
+  usual?: { hours: number[]; requests_per_hour: number };
 }
 
 export class SubstreamTracker {
@@ -75,7 +77,7 @@ export class SubstreamTracker {
     return false;
   }
 
-  summary(key: number): SubstreamSummary {
+  summary(key: number, picture?: KeyPicture): SubstreamSummary {
     const fingerprint: Partial<Record<Component, string>> = {};
     for (const [c, v] of this.defining) {
       const name = COMPONENTS[c]!;
@@ -87,6 +89,7 @@ export class SubstreamTracker {
       requests: this.total,
       matched: this.matched,
       fingerprint,
+      ...(picture ? { usual: picture.usual() } : {}),
     };
   }
 

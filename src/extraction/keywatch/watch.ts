@@ -169,7 +169,7 @@ export class KeyState {
   /** The named sub-stream and its share of the key's traffic since it was named, once flagged. */
   substream(): { share: number; substream: SubstreamSummary } | undefined {
     if (!this.confirmed) return undefined;
-    const s = this.tracker.summary(this.key);
+    const s = this.tracker.summary(this.key, this.picture);
     return { share: s.requests > 0 ? s.matched / s.requests : 0, substream: s };
   }
 }

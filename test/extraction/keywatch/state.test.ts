@@ -3,7 +3,7 @@ import { extractionSchema } from '../../../src/config/extraction.js';
 import { isPortcullisError } from '../../../src/core/errors.js';
 import { createExtractionDefence } from '../../../src/extraction/defence.js';
 import { extractFeatures } from '../../../src/extraction/features/extract.js';
-import { TABLE_SLOTS } from '../../../src/extraction/keywatch/picture.js';
+import { KeyPicture, TABLE_SLOTS } from '../../../src/extraction/keywatch/picture.js';
 import { KeyState, KeyWatch, WRITE_EVERY } from '../../../src/extraction/keywatch/watch.js';
 import type { RequestFeatures } from '../../../src/extraction/types.js';
 import { APP_UA, appChat, appIp, exchange, FOREIGN_UA, foreignChat, runUntilFlagged, send } from './traffic.js';
@@ -41,6 +41,21 @@ function webhook() {
 }
 
 describe('key state', () => {
+  it("learns the key's hours and requests per hour as evidence, bounded, and restores them", () => {
+    const p = new KeyPicture();
+    const at = (hour: number, i: number) => ({ ...features(i, false), ts: Date.UTC(2026, 10, 2, hour, i % 60) });
+    for (let i = 0; i < 30; i++) p.learn(at(9, i), p.novelty(at(9, i)), 1);
+    for (let i = 0; i < 50; i++) p.learn(at(10, i), p.novelty(at(10, i)), 1);
+    // One completed hour (9 h: 30 requests); 10 h is still counting.
+    expect(p.usual()).toEqual({ hours: [9, 10], requests_per_hour: 30 });
+    p.learn(at(11, 0), p.novelty(at(11, 0)), 1);
+    // 10 h completed with 50: the average moves 5% of the way, 30 + 0.05 × 20 = 31.
+    expect(p.usual()).toEqual({ hours: [9, 10, 11], requests_per_hour: 31 });
+    const back = KeyPicture.from(JSON.parse(JSON.stringify(p.toJSON())));
+    expect(back.usual()).toEqual(p.usual());
+    expect(KeyPicture.from({ v: [1, -2, 'x'] }).usual()).toEqual({ hours: [], requests_per_hour: 0 });
+  });
+
   it('stays bounded whatever a key sends, its sub-stream tracker included', () => {
     const st = new KeyState(1, { share: 0.05, threshold: 14, maxLlr: 8 }, 50);
     // A warm picture, then a long stream in which every request differs on every feature.
