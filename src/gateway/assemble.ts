@@ -30,6 +30,7 @@ import { buildGateway } from './app.js';
 import { CLIENT_CODECS } from './codecs.js';
 import { passThroughModels } from './pass-through-models.js';
 import { buildPipelines } from './pipeline.js';
+import { createReadiness } from './readiness.js';
 
 export interface AssembleOptions {
   config: Config;
@@ -126,10 +127,10 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
       listModels: (ex) =>
         config.models.length > 0 ? listModels(config, ex.principal) : passThroughModels(config, ex.principal, env),
       logger: opts.logger,
-      ready: async () => {
-        await store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-        return true;
-      },
+      ready: createReadiness({
+        database: () => store.db.selectNoFrom((eb) => eb.val(1).as('one')).execute(),
+        counters,
+      }),
       registerAdmin: async (scope) => {
         await scope.register(adminRoutes, {
           store,
