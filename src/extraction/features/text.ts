@@ -26,12 +26,6 @@ const SEEDS: Uint32Array = (() => {
   return s;
 })();
 
-const MULTS: Uint32Array = (() => {
-  const m = new Uint32Array(MINHASH_K);
-  for (let i = 0; i < MINHASH_K; i++) m[i] = (mix32(0x27d4eb2f + i * 0x165667b1) | 1) >>> 0;
-  return m;
-})();
-
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -127,11 +121,8 @@ export function minhash(all: readonly string[]): Uint32Array {
   for (let i = 0; i < shingles; i++) {
     let h = 0;
     for (let j = i; j < Math.min(i + SHINGLE, tokens.length); j++) h = mix32((h ^ th[j]!) + j - i);
-    // h is already mixed: one keyed multiply and a shift per permutation (the minimum is decided by
-    // the high bits, which a multiply spreads from every input bit).
     for (let k = 0; k < MINHASH_K; k++) {
-      let v = Math.imul(h ^ SEEDS[k]!, MULTS[k]!);
-      v = (v ^ (v >>> 15)) >>> 0;
+      const v = mix32(h ^ SEEDS[k]!);
       if (v < sig[k]!) sig[k] = v;
     }
   }
