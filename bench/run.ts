@@ -24,6 +24,8 @@ const ROUNDS = Number(args.get('rounds') ?? 3);
 const SECONDS = Number(args.get('seconds') ?? 8);
 const STREAMS = Number(args.get('streams') ?? 1000);
 const SEQUENTIAL = Number(args.get('sequential') ?? 1500);
+/** The gateway's entry point: `--bin DIR/bin/portcullis.js` benchmarks a build made elsewhere (tsc --outDir). */
+const BIN = args.get('bin') ?? 'bin/portcullis.js';
 
 const PROMPT = `Summarise the following release notes for a customer newsletter in three short paragraphs. ${'The new version improves start-up time, adds a dark theme, fixes several crashes on older devices and updates the translations for twelve languages. '.repeat(5)}`;
 const body = (stream: boolean) =>
@@ -77,7 +79,7 @@ async function startPortcullis(name: string, upstreamUrl: string, port: number, 
   await store.close();
   const child = await startChild(
     process.execPath,
-    ['bin/portcullis.js', 'serve', '--config', config, '--data-dir', join(dir, 'data'), '--port', String(port)],
+    [BIN, 'serve', '--config', config, '--data-dir', join(dir, 'data'), '--port', String(port)],
     { ready: /listening/, stderrReady: true, env: { PORTCULLIS_ADMIN_TOKEN: 'pca_bench_admin_token_000000' } },
   );
   const stop = child.stop;
@@ -228,6 +230,7 @@ async function main() {
     const text = await probe.body.text();
     if (probe.statusCode !== 200) throw new Error(`${t.name} answered ${probe.statusCode}: ${text.slice(0, 300)}`);
   }
+  const idleRss = new Map(targets.map((t) => [t.name, rssMb(t.pid!)]));
   const rps = new Map<string, number[]>();
   const errors = new Map<string, number>();
   for (let round = 0; round < ROUNDS; round++) {
@@ -284,6 +287,7 @@ async function main() {
   lines.push(
     '',
     `Upstream directly: p50 ${d.p50.toFixed(3)} ms, p99 ${d.p99.toFixed(3)} ms, TTFT p50 ${d.ttft50.toFixed(3)} ms.`,
+    `RSS idle (after one request): ${targets.map((t) => `${t.name} ${idleRss.get(t.name)!.toFixed(0)} MB`).join(', ')}.`,
     `Portcullis (default pipeline) with ${streams.opened} of ${STREAMS} concurrent streams open: RSS ${streams.rssMb.toFixed(0)} MB.`,
     ...notes.map((n) => `Note: ${n}`),
   );

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomView } from '../core/random.js';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Uses the client's x-request-id when it is a safe token (no header injection), else makes one. */
 export function requestIdFrom(header: string | string[] | undefined): string {
   if (typeof header === 'string' && SAFE_ID.test(header)) return header;
-  return `req_${randomBytes(12).toString('base64url')}`;
+  return `req_${randomView(12).toString('base64url')}`;
 }
