@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AccountAdmin } from '../../extraction/defence.js';
 
-const noteBody = z
+export const noteBody = z
   .strictObject({
     note: z.string().max(1000).optional(),
     by: z.string().max(200).optional(),

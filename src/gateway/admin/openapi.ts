@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { morePaths, moreSchemas } from './openapi-more.js';
 import {
   createKeyBody,
   createTenantBody,
@@ -50,7 +51,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     info: {
       title: 'Portcullis admin API',
       version: '1',
-      description: 'Tenants and API keys. Every route needs `Authorization: Bearer <admin token>`.',
+      description:
+        'Tenants, API keys, the audit log and extraction-defence accounts. Every route needs `Authorization: Bearer <admin token>`.',
     },
     servers: [{ url: '/admin/v1' }],
     security: [{ adminToken: [] }],
@@ -65,6 +67,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         IssuedKey: component(issuedKeySchema, 'output'),
         RotatedKey: component(rotatedKeySchema, 'output'),
         Error: component(errorSchema, 'output'),
+        ...moreSchemas,
       },
     },
     paths: {
@@ -140,6 +143,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...morePaths,
     },
   };
 }
