@@ -50,6 +50,8 @@ export class KeyVerifier {
   readonly #missing = new Map<string, number>();
   readonly #inflight = new Map<string, Promise<KeyLookup | undefined>>();
   #used = new Set<string>();
+  /** Bumped by `invalidate`, so a background refresh that read the database before a change is not kept. */
+  #generation = 0;
   readonly #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -80,6 +82,10 @@ export class KeyVerifier {
     if (entry && entry.until > now) {
       this.#found.delete(hash);
       this.#found.set(hash, entry);
+      // In the last fifth of its TTL a busy key is looked up again in the background, so its requests do
+      // not wait for the database (in the embedded shape, behind an audit commit) when the entry runs out.
+      // The entry itself is still trusted only until `until`, so revocation takes effect as before.
+      if (entry.until - now < this.#ttl / 5) this.#refresh(hash);
     } else {
       entry = undefined;
       const missingUntil = this.#missing.get(hash);
@@ -108,6 +114,7 @@ export class KeyVerifier {
 
   /** Forgets every cached answer: called after this process changes keys or tenants. */
   invalidate(): void {
+    this.#generation++;
     this.#found.clear();
     this.#missing.clear();
   }
@@ -130,6 +137,34 @@ export class KeyVerifier {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.flushUsage();
+  }
+
+  #refresh(hash: string): void {
+    if (this.#inflight.has(hash) || this.#closed) return;
+    const started = this.#now();
+    const generation = this.#generation;
+    this.#lookup(hash).then(
+      (lookup) => {
+        if (generation !== this.#generation) return;
+        if (!lookup) {
+          this.#found.delete(hash);
+          return;
+        }
+        remember(
+          this.#found,
+          hash,
+          {
+            lookup,
+            stored: Buffer.from(lookup.row.hash, 'hex'),
+            principal: principalOf(lookup),
+            until: started + this.#ttl,
+          },
+          this.#max,
+        );
+      },
+      // The entry simply runs out; the next request after that asks the database itself and sees the error.
+      () => undefined,
+    );
   }
 
   async #lookup(hash: string): Promise<KeyLookup | undefined> {

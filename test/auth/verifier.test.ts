@@ -128,6 +128,29 @@ for (const backend of backends()) {
       expect((await failure(verifier.verify(key))).code).toBe('PCX_KEY_INVALID');
     });
 
+    it('refreshes a busy key in the background in the last fifth of its TTL, never trusting it longer', async () => {
+      const { clock, verifier } = setup();
+      const t = await tenant();
+      const kept = await createKey(store.db, { tenant: t }, clock.date());
+      const revoked = await createKey(store.db, { tenant: t }, clock.date());
+      await verifier.verify(kept.key);
+      await verifier.verify(revoked.key);
+      clock.advance(4500);
+      await revokeKey(store.db, revoked.row.id, clock.date());
+      // Still cached (and answered at once); each call starts a background lookup.
+      expect((await verifier.verify(kept.key)).keyId).toBe(kept.row.id);
+      expect((await verifier.verify(revoked.key)).keyId).toBe(revoked.row.id);
+      await new Promise((r) => setTimeout(r, 200));
+      // The database is gone for the next reads: only refreshed entries can answer now.
+      await store.db.deleteFrom('api_keys').where('id', '=', kept.row.id).execute();
+      clock.advance(4000); // 8500 ms: past the first lookup's TTL, within the refresh's
+      expect((await verifier.verify(kept.key)).keyId).toBe(kept.row.id);
+      // A refreshed entry carries what the refresh read: the revocation.
+      expect((await failure(verifier.verify(revoked.key))).code).toBe('PCX_KEY_REVOKED');
+      clock.advance(1000); // 9500 ms: the refreshed entry is past its own TTL too
+      expect((await failure(verifier.verify(kept.key))).code).toBe('PCX_KEY_INVALID');
+    });
+
     it('invalidate() drops cached answers at once', async () => {
       const { clock, verifier } = setup();
       const t = await tenant();
