@@ -8,13 +8,14 @@
  */
 import { createAuditLog } from '../src/audit/log.js';
 import { auditSchema } from '../src/config/audit.js';
-import { arg, benchExchange, benchStore } from './audit-common.js';
+import { arg, benchExchange, benchStore, cpuSeconds, tagPgConnections } from './audit-common.js';
 
 const backend = arg('backend', 'postgres');
 const n = Number(arg('n', '1000000'));
 const reuse = arg('reuse', '');
 const keep = process.argv.includes('--keep') || reuse !== '';
 const dataArg = arg('data', '');
+const appName = tagPgConnections();
 const { store, dataDir, schema, drop } = await benchStore(backend, {
   schema: reuse || undefined,
   dataDir: dataArg || undefined,
@@ -41,9 +42,11 @@ if (!reuse) {
 }
 const v0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
+const s0 = await cpuSeconds(store, appName);
 const report = await log.verify();
 const verifyS = Number(process.hrtime.bigint() - v0) / 1e9;
 const cpu = process.cpuUsage(c0);
+const s1 = await cpuSeconds(store, appName);
 console.log(
   JSON.stringify({
     bench: 'audit-verify',
@@ -56,6 +59,8 @@ console.log(
     verify_entries_per_s: Math.round(report.size / verifyS),
     // CPU time of this process during verify: wall time minus it is waiting (database, other load).
     verify_cpu_s: (cpu.user + cpu.system) / 1e6,
+    // CPU time of the PostgreSQL backends serving this process during verify.
+    verify_server_cpu_s: Math.round((s1.server - s0.server) * 100) / 100,
     loadavg: (await import('node:os')).loadavg()[0],
     kept: keep ? { schema, data: dataDir } : undefined,
   }),
