@@ -1,12 +1,12 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { providerSchema } from '../../../src/config/providers.js';
 import type { ChatRequest, StreamEvent } from '../../../src/core/chat.js';
-import { PortcullisError } from '../../../src/core/errors.js';
+import type { PortcullisError } from '../../../src/core/errors.js';
 import type { Target } from '../../../src/core/exchange.js';
 import type { ProviderAdapter } from '../../../src/providers/adapter.js';
 import { createAnthropicAdapter, parseMessagesRequest } from '../../../src/providers/anthropic/index.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../../fakes/anthropic.js';
+import { collect, freePort as deadPort, opts, caught as rejection } from '../helpers.js';
 
 const KEY = 'sk-ant-test-SECRET-0123456789';
 const target: Target = { provider: 'anth', upstreamModel: 'claude-up', region: 'eu', weight: 1 };
@@ -18,35 +18,6 @@ function request(text: string, over: Record<string, unknown> = {}): ChatRequest 
     messages: [{ role: 'user', content: text }],
     ...over,
   });
-}
-
-function opts(signal = new AbortController().signal) {
-  return { signal, requestId: 'req-1' };
-}
-
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const ev of events) out.push(ev);
-  return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<PortcullisError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(PortcullisError);
-    return err as PortcullisError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A port that nothing listens on: bound, then released. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 let fake: FakeAnthropic;

@@ -1,12 +1,12 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { providerSchema } from '../../../src/config/providers.js';
-import type { ChatRequest, StreamEvent } from '../../../src/core/chat.js';
-import { PortcullisError } from '../../../src/core/errors.js';
+import type { ChatRequest } from '../../../src/core/chat.js';
+import type { PortcullisError } from '../../../src/core/errors.js';
 import type { Target } from '../../../src/core/exchange.js';
 import type { ProviderAdapter } from '../../../src/providers/adapter.js';
 import { createOpenAIAdapter } from '../../../src/providers/openai/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai.js';
+import { caught, collect, freePort, opts } from '../helpers.js';
 
 const KEY = 'sk-test-SECRET-0123456789abcdef';
 const ENV = { FAKE_OPENAI_KEY: KEY };
@@ -33,35 +33,6 @@ function request(over: Partial<ChatRequest> = {}): ChatRequest {
     extraDialect: 'openai',
     ...over,
   };
-}
-
-function opts(signal: AbortSignal = new AbortController().signal) {
-  return { signal, requestId: 'req-123' };
-}
-
-async function collect(it: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const ev of it) out.push(ev);
-  return out;
-}
-
-async function caught(p: Promise<unknown>): Promise<PortcullisError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PortcullisError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A port nothing listens on: bind one, then free it. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 function expectNoKey(value: unknown) {
@@ -101,7 +72,7 @@ describe('OpenAI adapter, non-streamed', () => {
     const sent = fake.requests[0]!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect(sent.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(sent.headers['x-request-id']).toBe('req-123');
+    expect(sent.headers['x-request-id']).toBe('req-1');
     expect(sent.body).toEqual({
       model: 'upstream-model-x',
       messages: [
