@@ -76,7 +76,7 @@ export class AccountProfile {
   endUsers = new DistinctCounter(DISTINCT_K);
   userAgents = new DistinctCounter(8);
   /** Ring of recent MinHash signatures of templated-length prompts. */
-  reservoir: number[][] = [];
+  reservoir: Uint32Array[] = [];
   reservoirNext = 0;
   /** Ring of hashes of recent whole prompts: a repeat (retry, resample) is not template evidence. */
   recent: number[] = [];
@@ -170,9 +170,9 @@ export class AccountProfile {
         break;
       }
     }
-    const copy = Array.from(sig);
-    if (this.reservoir.length < RESERVOIR) this.reservoir.push(copy);
-    else this.reservoir[this.reservoirNext] = copy;
+    // Kept as is: each request's signature is a fresh array that nothing else writes to.
+    if (this.reservoir.length < RESERVOIR) this.reservoir.push(sig);
+    else this.reservoir[this.reservoirNext] = sig;
     this.reservoirNext = (this.reservoirNext + 1) % RESERVOIR;
     return hit;
   }
@@ -187,7 +187,7 @@ export class AccountProfile {
       networks: this.networks.values,
       endUsers: this.endUsers.values,
       userAgents: this.userAgents.values,
-      reservoir: this.reservoir,
+      reservoir: this.reservoir.map((sig) => Array.from(sig)),
       reservoirNext: this.reservoirNext,
       recent: this.recent,
       hours: this.hours,
@@ -209,7 +209,7 @@ export class AccountProfile {
     if (Array.isArray(o.reservoir)) {
       for (const sig of o.reservoir.slice(0, RESERVOIR)) {
         if (Array.isArray(sig) && sig.length === MINHASH_K && sig.every((x) => typeof x === 'number'))
-          p.reservoir.push(sig);
+          p.reservoir.push(Uint32Array.from(sig));
       }
     }
     p.reservoirNext = typeof o.reservoirNext === 'number' ? Math.abs(Math.floor(o.reservoirNext)) % RESERVOIR : 0;
