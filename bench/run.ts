@@ -48,9 +48,15 @@ interface Target {
 }
 
 const TSX = ['--import', 'tsx'];
+const started: Child[] = [];
+async function spawnTracked(...a: Parameters<typeof startChild>): Promise<Child> {
+  const c = await startChild(...a);
+  started.push(c);
+  return c;
+}
 
 async function startUpstream(delayMs?: number): Promise<{ child: Child; url: string }> {
-  const child = await startChild(process.execPath, [
+  const child = await spawnTracked(process.execPath, [
     ...TSX,
     'bench/upstream.ts',
     '0',
@@ -77,7 +83,7 @@ async function startPortcullis(name: string, upstreamUrl: string, port: number, 
   await createTenant(store.db, { id: 'bench' });
   const { key } = await createKey(store.db, { tenant: 'bench' });
   await store.close();
-  const child = await startChild(
+  const child = await spawnTracked(
     process.execPath,
     [BIN, 'serve', '--config', config, '--data-dir', join(dir, 'data'), '--port', String(port)],
     { ready: /listening/, stderrReady: true, env: { PORTCULLIS_ADMIN_TOKEN: 'pca_bench_admin_token_000000' } },
@@ -97,14 +103,14 @@ async function startPortcullis(name: string, upstreamUrl: string, port: number, 
 }
 
 async function startPortkey(upstreamUrl: string, port: number): Promise<Target> {
-  const child = await startChild(
+  const child = await spawnTracked(
     process.execPath,
     ['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${port}`, '--headless'],
     {
       ready: /Ready|listening|running|port/i,
     },
   ).catch(async () =>
-    startChild(
+    spawnTracked(
       process.execPath,
       ['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${port}`, '--headless'],
       { ready: /./, stderrReady: true },
@@ -122,7 +128,7 @@ async function startPortkey(upstreamUrl: string, port: number): Promise<Target> 
 
 async function startBare(upstreamUrl: string, port: number): Promise<Target> {
   const origin = new URL(upstreamUrl).origin;
-  const child = await startChild(process.execPath, [...TSX, 'bench/bare-proxy.ts', String(port), origin], {
+  const child = await spawnTracked(process.execPath, [...TSX, 'bench/bare-proxy.ts', String(port), origin], {
     ready: /ready/,
   });
   return {
@@ -296,5 +302,7 @@ async function main() {
 
 main().catch((err) => {
   process.stderr.write(`${err?.stack ?? err}\n`);
+  // Do not leave the upstreams and targets running (they would hold the ports of the next run).
+  for (const c of started) c.proc.kill('SIGKILL');
   process.exit(1);
 });
