@@ -5,6 +5,7 @@
  * `error` event and ends the stream. https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 import type { FinishReason, StreamEvent, Usage } from '../../core/chat.js';
+import { ContentBlockTracker, type TrackedBlock } from '../block-tracker.js';
 import { formatSse } from '../sse.js';
 import { anthropicErrorTypeForStatus, renderAnthropicError, toStopReason } from './render-message.js';
 
@@ -12,8 +13,6 @@ export interface MessagesStreamRenderer {
   render(ev: StreamEvent): string[];
   end(): string[];
 }
-
-type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number };
 
 function sse(event: string, data: Record<string, unknown>): string {
   return formatSse(JSON.stringify({ type: event, ...data }), event);
@@ -31,12 +30,10 @@ function delta(index: number, kind: 'text_delta' | 'thinking_delta' | 'input_jso
 export function createMessagesStreamRenderer(opts: { id: string; model: string }): MessagesStreamRenderer {
   let started = false;
   let finished = false;
-  let blockCount = 0;
-  let open: OpenBlock | undefined;
+  // A block's position is its Anthropic content block `index`.
+  const blocks = new ContentBlockTracker<TrackedBlock>(closeBlock);
   let finish: FinishReason = 'stop';
   let usage: Usage | undefined;
-  // Canonical tool index → Anthropic content block index.
-  const toolBlocks = new Map<number, number>();
   /**
    * The upstream's thinking signature, sent as `signature_delta` just before the thinking block closes: text
    * a response filter held back still lands in the block first, as Anthropic orders it.
@@ -62,23 +59,21 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
     );
   }
 
-  function close(out: string[]): void {
-    if (open === undefined) return;
-    if (open.kind === 'thinking' && signature !== undefined) {
-      out.push(sse('content_block_delta', { index: blockCount - 1, delta: { type: 'signature_delta', signature } }));
+  function closeBlock(block: TrackedBlock, out: string[]): void {
+    if (block.kind === 'reasoning' && signature !== undefined) {
+      out.push(sse('content_block_delta', { index: block.position, delta: { type: 'signature_delta', signature } }));
       signature = undefined;
     }
-    out.push(sse('content_block_stop', { index: blockCount - 1 }));
-    open = undefined;
+    out.push(sse('content_block_stop', { index: block.position }));
   }
 
-  function openBlock(out: string[], block: OpenBlock, contentBlock: Record<string, unknown>): number {
-    close(out);
-    const index = blockCount++;
-    open = block;
-    out.push(sse('content_block_start', { index, content_block: contentBlock }));
-    return index;
-  }
+  /** A `make` for the tracker: announces the block with `content_block_start`. */
+  const starting =
+    (out: string[], kind: TrackedBlock['kind'], contentBlock: Record<string, unknown>) =>
+    (position: number): TrackedBlock => {
+      out.push(sse('content_block_start', { index: position, content_block: contentBlock }));
+      return { kind, position };
+    };
 
   return {
     render(ev: StreamEvent): string[] {
@@ -94,32 +89,32 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
         case 'start':
         case 'logprobs':
           break;
-        case 'text':
+        case 'text': {
           if (ev.text === '') break;
-          if (open?.kind !== 'text') openBlock(out, { kind: 'text' }, { type: 'text', text: '' });
-          out.push(delta(blockCount - 1, 'text_delta', ev.text));
-          break;
-        case 'reasoning':
-          if (ev.text === '') break;
-          if (open?.kind !== 'thinking')
-            openBlock(out, { kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
-          out.push(delta(blockCount - 1, 'thinking_delta', ev.text));
-          break;
-        case 'tool_call': {
-          const index = openBlock(
-            out,
-            { kind: 'tool', toolIndex: ev.index },
-            { type: 'tool_use', id: ev.id, name: ev.name, input: {} },
-          );
-          toolBlocks.set(ev.index, index);
+          const block = blocks.continue(out, 'text', starting(out, 'text', { type: 'text', text: '' }));
+          out.push(delta(block.position, 'text_delta', ev.text));
           break;
         }
+        case 'reasoning': {
+          if (ev.text === '') break;
+          const thinking = { type: 'thinking', thinking: '', signature: '' };
+          const block = blocks.continue(out, 'reasoning', starting(out, 'reasoning', thinking));
+          out.push(delta(block.position, 'thinking_delta', ev.text));
+          break;
+        }
+        case 'tool_call':
+          blocks.openTool(
+            out,
+            ev.index,
+            starting(out, 'tool', { type: 'tool_use', id: ev.id, name: ev.name, input: {} }),
+          );
+          break;
         case 'tool_args': {
           // Arguments for a call whose block is no longer the open one (interleaved parallel calls from an
           // OpenAI upstream) still go to that call's block index, which is how clients accumulate them.
-          const index = toolBlocks.get(ev.index);
-          if (index === undefined || ev.delta === '') break;
-          out.push(delta(index, 'input_json_delta', ev.delta));
+          const block = blocks.tool(ev.index);
+          if (block === undefined || ev.delta === '') break;
+          out.push(delta(block.position, 'input_json_delta', ev.delta));
           break;
         }
         case 'finish':
@@ -143,7 +138,7 @@ export function createMessagesStreamRenderer(opts: { id: string; model: string }
       finished = true;
       const out: string[] = [];
       start(out);
-      close(out);
+      blocks.close(out);
       const deltaUsage: Record<string, number> = { output_tokens: usage?.outputTokens ?? 0 };
       if (usage) deltaUsage.input_tokens = usage.inputTokens;
       out.push(

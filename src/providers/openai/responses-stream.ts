@@ -6,6 +6,7 @@
  * `response.completed` carries the whole answer so SDK accumulators and late joiners agree.
  */
 import type { ChatRequest, FinishReason, StreamEvent, ToolCall, Usage } from '../../core/chat.js';
+import { ContentBlockTracker, type TrackedBlock } from '../block-tracker.js';
 import { formatSse } from '../sse.js';
 import type { StreamRenderer } from './chat-stream.js';
 import {
@@ -30,9 +31,8 @@ export interface ResponsesStreamOptions {
   request?: ChatRequest;
 }
 
-interface OpenItem {
-  kind: 'message' | 'reasoning' | 'function_call';
-  outputIndex: number;
+/** An output item; `kind` text is a message item, tool a function call; `position` is its `output_index`. */
+interface OpenItem extends TrackedBlock {
   itemId: string;
   text: string;
   call?: ToolCall;
@@ -43,14 +43,13 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
   const ids = itemIds(id);
   const envelope = responseEnvelope(id, opts.model, Math.floor(opts.created), opts.request);
   const output: unknown[] = [];
-  const calls = new Map<number, OpenItem>();
+  const items = new ContentBlockTracker<OpenItem>(closeItem);
   let seq = 0;
   let created = false;
   let ended = false;
-  let current: OpenItem | undefined;
   let finish: FinishReason | undefined;
   let usage: Usage | undefined;
-  const opened = { message: 0, reasoning: 0 };
+  const opened = { text: 0, reasoning: 0 };
 
   function emit(out: string[], type: string, fields: Record<string, unknown>): void {
     out.push(formatSse(JSON.stringify({ type, sequence_number: seq++, ...fields }), type));
@@ -67,31 +66,33 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
     emit(out, 'response.in_progress', { response: snapshot('in_progress') });
   }
 
-  function open(out: string[], kind: OpenItem['kind'], itemId: string, call?: ToolCall): OpenItem {
-    close(out);
-    const item: OpenItem = { kind, outputIndex: output.length, itemId, text: '' };
+  /** Builds the item at `position` (== output.length: every item opened adds one output) and announces it. */
+  function openItem(
+    out: string[],
+    kind: OpenItem['kind'],
+    itemId: string,
+    position: number,
+    call?: ToolCall,
+  ): OpenItem {
+    const item: OpenItem = { kind, position, itemId, text: '' };
     if (call !== undefined) item.call = call;
     let added: unknown;
-    if (kind === 'message') added = messageItem(itemId, '', 'in_progress');
+    if (kind === 'text') added = messageItem(itemId, '', 'in_progress');
     else if (kind === 'reasoning') added = reasoningItem(itemId, undefined);
     else added = functionCallItem(itemId, call!, 'in_progress');
     output.push(added);
-    emit(out, 'response.output_item.added', { output_index: item.outputIndex, item: added });
-    const where = { item_id: itemId, output_index: item.outputIndex, content_index: 0 };
-    if (kind === 'message') emit(out, 'response.content_part.added', { ...where, part: textPart('') });
+    emit(out, 'response.output_item.added', { output_index: position, item: added });
+    const where = { item_id: itemId, output_index: position, content_index: 0 };
+    if (kind === 'text') emit(out, 'response.content_part.added', { ...where, part: textPart('') });
     if (kind === 'reasoning')
       emit(out, 'response.content_part.added', { ...where, part: { type: 'reasoning_text', text: '' } });
-    current = item;
     return item;
   }
 
-  function close(out: string[]): void {
-    const item = current;
-    if (item === undefined) return;
-    current = undefined;
-    const where = { item_id: item.itemId, output_index: item.outputIndex, content_index: 0 };
+  function closeItem(item: OpenItem, out: string[]): void {
+    const where = { item_id: item.itemId, output_index: item.position, content_index: 0 };
     let done: unknown;
-    if (item.kind === 'message') {
+    if (item.kind === 'text') {
       emit(out, 'response.output_text.done', { ...where, text: item.text, logprobs: [] });
       emit(out, 'response.content_part.done', { ...where, part: textPart(item.text) });
       done = messageItem(item.itemId, item.text, 'completed');
@@ -103,14 +104,14 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
       const call = { ...item.call!, arguments: item.text };
       emit(out, 'response.function_call_arguments.done', {
         item_id: item.itemId,
-        output_index: item.outputIndex,
+        output_index: item.position,
         name: call.name,
         arguments: call.arguments,
       });
       done = functionCallItem(item.itemId, call, 'completed');
     }
-    output[item.outputIndex] = done;
-    emit(out, 'response.output_item.done', { output_index: item.outputIndex, item: done });
+    output[item.position] = done;
+    emit(out, 'response.output_item.done', { output_index: item.position, item: done });
   }
 
   /**
@@ -118,21 +119,20 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
    * than by spreading objects into JSON.stringify, which costs an order of magnitude more.
    */
   function delta_(item: OpenItem, type: string, delta: string, before: string, after: string): string {
-    const data = `{"type":"${type}","sequence_number":${seq++},"item_id":${JSON.stringify(item.itemId)},"output_index":${item.outputIndex}${before},"delta":${JSON.stringify(delta)}${after}}`;
+    const data = `{"type":"${type}","sequence_number":${seq++},"item_id":${JSON.stringify(item.itemId)},"output_index":${item.position}${before},"delta":${JSON.stringify(delta)}${after}}`;
     return formatSse(data, type);
   }
 
-  function textInto(out: string[], kind: 'message' | 'reasoning', delta: string): void {
+  function textInto(out: string[], kind: 'text' | 'reasoning', delta: string): void {
     if (delta === '') return;
-    let item = current?.kind === kind ? current : undefined;
-    if (item === undefined) {
+    const item = items.continue(out, kind, (position) => {
       // A second item of one kind (text after a tool call) needs an id of its own.
       const n = opened[kind]++;
-      const base = kind === 'message' ? ids.message : ids.reasoning;
-      item = open(out, kind, n === 0 ? base : `${base}_${n}`);
-    }
+      const base = kind === 'text' ? ids.message : ids.reasoning;
+      return openItem(out, kind, n === 0 ? base : `${base}_${n}`, position);
+    });
     item.text += delta;
-    if (kind === 'message')
+    if (kind === 'text')
       out.push(delta_(item, 'response.output_text.delta', delta, ',"content_index":0', ',"logprobs":[]'));
     else out.push(delta_(item, 'response.reasoning_text.delta', delta, ',"content_index":0', ''));
   }
@@ -146,18 +146,18 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
       ensureCreated(out);
       switch (ev.type) {
         case 'text':
-          textInto(out, 'message', ev.text);
+          textInto(out, 'text', ev.text);
           break;
         case 'reasoning':
           textInto(out, 'reasoning', ev.text);
           break;
         case 'tool_call': {
-          const item = open(out, 'function_call', ids.call(ev.index), { id: ev.id, name: ev.name, arguments: '' });
-          calls.set(ev.index, item);
+          const call = { id: ev.id, name: ev.name, arguments: '' };
+          items.openTool(out, ev.index, (position) => openItem(out, 'tool', ids.call(ev.index), position, call));
           break;
         }
         case 'tool_args': {
-          const item = calls.get(ev.index);
+          const item = items.tool(ev.index);
           if (item === undefined || ev.delta === '') break;
           item.text += ev.delta;
           out.push(delta_(item, 'response.function_call_arguments.delta', ev.delta, '', ''));
@@ -190,7 +190,7 @@ export function createResponsesStreamRenderer(opts: ResponsesStreamOptions): Str
       ended = true;
       const out: string[] = [];
       ensureCreated(out);
-      close(out);
+      items.close(out);
       const s = statusOf(finish);
       const final = snapshot(s.status);
       final.incomplete_details = s.incomplete_details;
