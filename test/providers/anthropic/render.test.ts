@@ -171,3 +171,61 @@ describe('createMessagesStreamRenderer', () => {
     });
   });
 });
+
+describe('createMessagesStreamRenderer: thinking signatures and further choices', () => {
+  function render(evs: StreamEvent[]) {
+    const r = createMessagesStreamRenderer({ id: 'msg_1', model: 'm' });
+    const out: string[] = [];
+    for (const ev of evs) out.push(...r.render(ev));
+    out.push(...r.end());
+    return events(out);
+  }
+
+  it('sends the signature as signature_delta right before the thinking block stops, after reasoning that came late', () => {
+    const got = render([
+      { type: 'start', id: 'x', model: 'm' },
+      { type: 'reasoning', text: 'step one' },
+      { type: 'reasoning_signature', signature: 'sig-abc' },
+      { type: 'reasoning', text: ', step two' },
+      { type: 'text', text: 'answer' },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    const kinds = got.map((e) => {
+      const d = e.data.delta as { type?: string } | undefined;
+      return d?.type ? `${e.event}:${d.type}` : e.event;
+    });
+    expect(kinds).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta:thinking_delta',
+      'content_block_delta:thinking_delta',
+      'content_block_delta:signature_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta:text_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(got[4]!.data).toEqual({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'signature_delta', signature: 'sig-abc' },
+    });
+  });
+
+  it('ignores events of choices after the first (a Messages answer has one)', () => {
+    const got = render([
+      { type: 'text', text: 'mine' },
+      { type: 'text', text: 'other', choice: 1 },
+      { type: 'finish', reason: 'stop', choice: 1 },
+      { type: 'finish', reason: 'length' },
+    ]);
+    const texts = got.flatMap((e) => {
+      const d = e.data.delta as { text?: string } | undefined;
+      return typeof d?.text === 'string' ? [d.text] : [];
+    });
+    expect(texts).toEqual(['mine']);
+    expect((got.at(-2)!.data.delta as { stop_reason: string }).stop_reason).toBe('max_tokens');
+  });
+});
