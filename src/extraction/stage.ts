@@ -24,10 +24,10 @@ export function accountOf(p: Principal, by: ExtractionConfig['account_by']): str
   return by === 'key' ? `${p.tenant}/${p.keyId}` : p.tenant;
 }
 
-/** Drops the reasoning channel of an answer (streamed or not). */
+/** Drops the reasoning channel of an answer (streamed or not), of every choice (`reasoning`, `reasoning@1`, …). */
 export const stripReasoning: ResponseFilter = {
   name: 'extraction.strip_reasoning',
-  push: (channel, delta) => (channel === 'reasoning' ? '' : delta),
+  push: (channel, delta) => (channel === 'reasoning' || channel.startsWith('reasoning@') ? '' : delta),
   flush: () => '',
 };
 
