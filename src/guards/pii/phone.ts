@@ -54,6 +54,10 @@ export const PHONE_CONTEXT = new ContextWords([
   'whatsapp',
   'sms',
   'text me',
+  'messages',
+  'voicemail',
+  'landline',
+  'office',
   'reach me',
   'ring',
   'dial',
@@ -161,6 +165,9 @@ function nanpPlausible(digits: string): boolean {
   return area[0]! >= '2' && area.slice(1) !== '11' && exchange[0]! >= '2' && exchange.slice(1) !== '11';
 }
 
+/** Three digit groups: two separators, or an area code in parentheses followed by one. */
+const THREE_GROUPS = /^(?:\(\d{1,4}\)\s?\d+[ .-]\d+|\d+[ .-]\d+[ .-]\d+)$/;
+
 /** Countries whose national numbers start with a trunk 0 and are commonly written grouped. */
 const TRUNK_ZERO: readonly CountryCode[] = ['GB', 'DE', 'FR'];
 
@@ -186,14 +193,21 @@ function scoreCandidate(text: string, raw: string, start: number, end: number): 
   // Separators are what make a national number readable; a bare run of digits needs context.
   const separated = body !== digits;
   if (!context) {
+    // A phone word right after a number in three groups labels it ("416 60 039 office", "788-063-Office").
+    if (separated && digits.length >= 8 && THREE_GROUPS.test(body) && PHONE_CONTEXT.near(text, start, end, 0, 12)) {
+      return 0.5;
+    }
     // Without context only grouped trunk-0 numbers ("020 7946 0958", "030 901820 11") are tried.
     if (!separated || digits[0] !== '0' || !/[ .-].*[ .-]/.test(body)) return 0;
     for (const country of TRUNK_ZERO) if (validIn(body, country)) return 0.6;
     return 0;
   }
   for (const country of DEFAULT_COUNTRIES) if (validIn(body, country)) return 0.85;
-  // Faker-style and fictional numbers are invalid in every plan yet, next to "phone", clearly phone numbers.
-  return separated && digits.length >= 10 ? 0.5 : 0;
+  // Faker-style and fictional numbers are invalid in every plan yet, next to "phone", clearly phone numbers:
+  // ten digits or more with separators, or eight or nine written in three groups ("699 956 915", "(37) 788-063").
+  if (!separated) return 0;
+  if (digits.length >= 10) return 0.5;
+  return digits.length >= 8 && THREE_GROUPS.test(body) ? 0.5 : 0;
 }
 
 export const phoneDetector: Detector = {

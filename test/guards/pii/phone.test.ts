@@ -16,6 +16,13 @@ describe('pii.phone', () => {
     expect(values(phoneDetector, 'Telefon: 030 901820')).toEqual(['030 901820']);
     expect(values(phoneDetector, 'mi teléfono es 612 345 678')).toEqual(['612 345 678']);
   });
+  it('accepts eight- and nine-digit numbers valid in no plan when written in three groups next to a phone word', () => {
+    expect(values(phoneDetector, 'to stop receiving messages to 699 956 915')).toEqual(['699 956 915']);
+    expect(values(phoneDetector, '416 60 039 office')).toEqual(['416 60 039']);
+    expect(values(phoneDetector, 'office: (37) 788-063')).toEqual(['(37) 788-063']);
+    // Without a phone word it is not enough.
+    expect(values(phoneDetector, 'the totals were 416 60 039 and more')).toEqual([]);
+  });
   it('computes UTF-16 offsets after an emoji', () => {
     expect(found(phoneDetector, '📞 +1 415-555-2671')).toEqual([['pii.phone', '+1 415-555-2671', 3]]);
   });
