@@ -96,7 +96,10 @@ export interface Exchange {
   readonly responseFilters: ResponseFilter[];
   /** Headers to add to the client's response (e.g. `x-portcullis-findings`, `x-ratelimit-*`). */
   readonly responseHeaders: Record<string, string>;
-  /** Called once, synchronously, just before the last byte of the answer is written (or on error). */
+  /**
+   * Called once, synchronously, just before the last byte of the answer is written (or on error). Work that
+   * need not hold up the answer is scheduled from here to run just after it (see telemetry/record.ts).
+   */
   readonly onFinish: Array<(ex: Exchange) => void>;
   /** Set when the exchange ended with an error. */
   error?: { code: string; status: number; message: string };

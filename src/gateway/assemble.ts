@@ -99,10 +99,14 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
 
     const policy = compilePolicy(config.guards);
     const metrics = createMetrics(new Set(config.models.map((m) => m.name)));
-    const recorders: Recorder[] = [metrics.recorder, extraction.recorder, (ex) => audit.record(ex)];
+    const recorders: Recorder[] = [(ex) => audit.record(ex)];
+    const afterAnswer: Recorder[] = [metrics.recorder, extraction.recorder];
 
     const pipelines = buildPipelines({
-      record: withAnswerCapture(config.audit, createRecordStage(recorders)),
+      record: withAnswerCapture(
+        config.audit,
+        createRecordStage(recorders, { afterAnswer, report: report('record hook failed') }),
+      ),
       authenticate: createAuthenticateStage(verifier),
       admit: createAdmitStage({
         config: config.limits,

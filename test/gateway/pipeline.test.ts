@@ -117,4 +117,29 @@ describe('record stage', () => {
     expect(seen).toEqual(['a:400', 'c:400']);
     expect(reported).toHaveLength(1);
   });
+
+  it('runs afterAnswer recorders once, after the synchronous finish, and reports one that throws', async () => {
+    const seen: string[] = [];
+    const reported: unknown[] = [];
+    const record = createRecordStage([(ex) => seen.push(`audit:${ex.status}`)], {
+      afterAnswer: [
+        (ex) => seen.push(`metrics:${ex.status}`),
+        () => {
+          throw new Error('broken');
+        },
+        (ex) => seen.push(`extraction:${ex.status}`),
+      ],
+      report: (err) => reported.push(err),
+    });
+    const ex = exchange();
+    await record(ex, async () => undefined);
+    ex.status = 200;
+    finishExchange(ex, () => undefined);
+    finishExchange(ex, () => undefined);
+    // Only the audit recorder has run when finish returns: the answer is not held up by the others.
+    expect(seen).toEqual(['audit:200']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['audit:200', 'metrics:200', 'extraction:200']);
+    expect(reported).toHaveLength(1);
+  });
 });
