@@ -25,19 +25,26 @@ export function entryRecord(source: string, counter: number, entry: AuditEntry, 
   return `${RECORD_ENTRY}${JSON.stringify([source, counter, entry.time, entry.tenant ?? null, entry.type])}\n${json}`;
 }
 
-/** Commits everything pending in a journal, batch by batch. Returns the tree size after, if anything was read. */
+/**
+ * Commits what is pending in a journal when called, batch by batch. Returns the tree size after, if anything
+ * was read. Entries appended while it runs wait for the next call: under steady load, chasing them turned
+ * one group commit into a stream of transactions of a few entries each.
+ */
 export async function commitJournalTail(
   db: Kysely<Database>,
   journal: Journal,
   maxEntries: number,
 ): Promise<number | undefined> {
   let size: number | undefined;
-  while (journal.pending > 0) {
+  let left = journal.pending;
+  while (left > 0 && journal.pending > 0) {
+    const from = journal.committedOffset;
     const { records, endOffset } = journal.readPending(maxEntries);
     if (records.length === 0) break;
     const { keys, rows } = parseRecords(records);
     size = (await appendAuditBatch(db, keys, rows, extendTree)).size;
     journal.markCommitted(endOffset);
+    left -= endOffset - from;
   }
   return size;
 }
