@@ -6,6 +6,7 @@ import pg from 'pg';
 import { StoreError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { type PGliteSession, PGliteThread } from './pglite-thread.js';
 import type { Database } from './schema/index.js';
 
 export interface Store {
@@ -25,6 +26,12 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Defaults to every migration; tests may pass a subset. */
   migrations?: Record<string, Migration>;
+  /**
+   * Embedded only: run PGlite on a worker thread (default) or on the calling thread (`main`). The default
+   * keeps the database's WebAssembly work off the request thread; `PORTCULLIS_PGLITE_THREAD=main` selects
+   * the other for comparison.
+   */
+  pgliteThread?: 'worker' | 'main';
   /** PostgreSQL only: errors of idle pooled connections (server restart, network), which would otherwise crash the process. */
   onPoolError?: (err: Error) => void;
 }
@@ -94,9 +101,11 @@ async function openPGlite(opts: OpenStoreOptions): Promise<Store> {
   const releaseLock = takeDataDirLock(opts.dataDir);
   let db: Kysely<Database> | undefined;
   try {
-    const pglite = await PGlite.create(join(opts.dataDir, 'pgdata'), {
-      startParams: [...PGlite.defaultStartParams, ...PGLITE_LEAN_SETTINGS.flatMap((s) => ['-c', s])],
-    });
+    const pgdata = join(opts.dataDir, 'pgdata');
+    const startParams = [...PGlite.defaultStartParams, ...PGLITE_LEAN_SETTINGS.flatMap((s) => ['-c', s])];
+    const thread = opts.pgliteThread ?? (process.env.PORTCULLIS_PGLITE_THREAD === 'main' ? 'main' : 'worker');
+    const pglite: PGliteSession =
+      thread === 'main' ? await PGlite.create(pgdata, { startParams }) : await PGliteThread.create(pgdata, startParams);
     db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     await migrateToLatest(db as unknown as Kysely<unknown>, { schema: 'public', migrations: opts.migrations });
   } catch (err) {

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -11,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { PGliteSession } from './pglite-thread.js';
 
 /**
  * A Kysely dialect over PGlite (PostgreSQL compiled to WASM, in-process).
@@ -22,8 +22,8 @@ import {
  * the statements are small and PGlite itself runs one at a time anyway.
  */
 export interface PGliteDialectConfig {
-  /** An open PGlite instance; the driver closes it on `destroy`. */
-  pglite: PGlite;
+  /** An open PGlite instance, or PGlite on its own thread (pglite-thread.ts); the driver closes it on `destroy`. */
+  pglite: PGliteSession;
 }
 
 export class PGliteDialect implements Dialect {
@@ -55,13 +55,13 @@ export const PG_COMPATIBLE_PARSERS = {
 } as const;
 
 class PGliteDriver implements Driver {
-  readonly #pglite: PGlite;
+  readonly #pglite: PGliteSession;
   readonly #connection: PGliteConnection;
   /** Resolves when the current holder releases the connection; the queue is a promise chain. */
   #tail: Promise<void> = Promise.resolve();
   #destroyed = false;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteSession) {
     this.#pglite = pglite;
     this.#connection = new PGliteConnection(pglite);
   }
@@ -122,10 +122,10 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  readonly #pglite: PGlite;
+  readonly #pglite: PGliteSession;
   release: (() => void) | undefined;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteSession) {
     this.#pglite = pglite;
   }
 
