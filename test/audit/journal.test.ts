@@ -85,3 +85,30 @@ describe('canonical entries', () => {
     expect(() => parseLeaf('{"e":{"v":2,"type":"x"},"n":1}')).toThrow(/version-1/);
   });
 });
+
+describe('commitJournalTail', () => {
+  it('commits what was pending when called and leaves entries appended meanwhile for the next commit', async () => {
+    const { openStore } = await import('../../src/store/db.js');
+    const { commitJournalTail, entryRecord } = await import('../../src/audit/committer.js');
+    const store = await openStore({ dataDir: tempDir() });
+    const j = new Journal(join(tempDir(), 'c.journal'));
+    try {
+      const entry = (i: number) => ({ v: 1, time: 1_700_000_000_000 + i, type: 'admin', action: 'test', actor: 'a' });
+      const record = (i: number) => {
+        const e = entry(i) as never;
+        return entryRecord('src', i, e, canonicalJson(e));
+      };
+      for (let i = 0; i < 3; i++) j.append(record(i));
+      // One entry per transaction, so a commit that chased new entries would go on to take the late ones.
+      const running = commitJournalTail(store.db, j, 1);
+      for (let i = 3; i < 6; i++) j.append(record(i));
+      expect(await running).toBe(3);
+      expect(j.readPending().records).toHaveLength(3);
+      expect(await commitJournalTail(store.db, j, 1)).toBe(6);
+      expect(j.pending).toBe(0);
+    } finally {
+      j.close();
+      await store.close();
+    }
+  });
+});
