@@ -44,6 +44,11 @@ export interface ResponseFilter {
   readonly name: string;
   push(channel: string, delta: string): string;
   flush(channel: string): string;
+  /**
+   * Optional: a channel's whole text at once (a non-streamed answer), equal to `push(text) + flush()` but
+   * in one pass. Filters without it get push and flush.
+   */
+  whole?(channel: string, text: string): string;
 }
 
 export type ExchangeResult =

@@ -25,9 +25,13 @@ export class FilterChain {
     return carried;
   }
 
-  /** A whole (non-streamed) text through the chain. */
+  /**
+   * A whole (non-streamed) text through the chain: each filter takes its whole input at once (`whole`, or
+   * push then flush), the same text the chained push and flush would give it in two pieces.
+   */
   apply(channel: string, text: string): string {
-    if (this.filters.length === 0) return text;
-    return this.push(channel, text) + this.flush(channel);
+    let out = text;
+    for (const f of this.filters) out = f.whole ? f.whole(channel, out) : f.push(channel, out) + f.flush(channel);
+    return out;
   }
 }

@@ -223,28 +223,38 @@ export function createOutputScanFilter(opts: OutputScannerOptions): ResponseFilt
     return out;
   }
 
+  function push(channel: string, delta: string): string {
+    let st = channels.get(channel);
+    if (st === undefined) {
+      st = { behind: '', held: '', emitted: 0, run: 0, actedEnd: 0 };
+      channels.set(channel, st);
+    }
+    if (delta.length === 0) return '';
+    st.held += delta;
+    const run = runAfter(delta, st.run);
+    const boundary = run < st.run + delta.length;
+    st.run = run;
+    // Between boundaries new characters only extend the held run: nothing new could be sent.
+    if (!boundary && run < opts.tokenChars && st.held.length < opts.tokenChars + opts.spacedChars) return '';
+    return process(channel, st, false);
+  }
+
+  function flush(channel: string): string {
+    const st = channels.get(channel);
+    if (st === undefined) return '';
+    channels.delete(channel);
+    return process(channel, st, true);
+  }
+
   return {
     name: opts.name,
-    push(channel: string, delta: string): string {
-      let st = channels.get(channel);
-      if (st === undefined) {
-        st = { behind: '', held: '', emitted: 0, run: 0, actedEnd: 0 };
-        channels.set(channel, st);
-      }
-      if (delta.length === 0) return '';
-      st.held += delta;
-      const run = runAfter(delta, st.run);
-      const boundary = run < st.run + delta.length;
-      st.run = run;
-      // Between boundaries new characters only extend the held run: nothing new could be sent.
-      if (!boundary && run < opts.tokenChars && st.held.length < opts.tokenChars + opts.spacedChars) return '';
-      return process(channel, st, false);
-    },
-    flush(channel: string): string {
-      const st = channels.get(channel);
-      if (st === undefined) return '';
-      channels.delete(channel);
-      return process(channel, st, true);
+    push,
+    flush,
+    // A whole answer is scanned once, as the final step of a stream that arrived in one piece would be.
+    whole(channel: string, text: string): string {
+      if (channels.has(channel)) return push(channel, text) + flush(channel);
+      if (text.length === 0) return '';
+      return process(channel, { behind: '', held: text, emitted: 0, run: 0, actedEnd: 0 }, true);
     },
   };
 }

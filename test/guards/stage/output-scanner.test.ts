@@ -169,3 +169,39 @@ describe('output scanner hold-back', () => {
     expect(reported).toHaveLength(1);
   });
 });
+
+describe('output scanner on a whole answer', () => {
+  const key = `tk_${'a1b2c3d4e5'.repeat(4)}`;
+  const answers = [
+    '',
+    'plain prose with nothing to find in it at all.',
+    `${key} at the very start, then prose.`,
+    `prose, then at the very end ${key}`,
+    `two keys ${key} and ${key.replace('a1', 'z9')} and a card 4539 1488 0343 6467 123 in the middle. ${'filler '.repeat(40)}`,
+    `a long one: ${'lorem ipsum '.repeat(60)}${key}${' dolor'.repeat(30)} 4539 1488 0343 6467 123`,
+  ];
+
+  it('masks and reports what push then flush would, in one call, with spans into the answer as received', () => {
+    for (const answer of answers) {
+      const streamed: Finding[] = [];
+      const once: Finding[] = [];
+      const expected = runFilters([scanner(streamed)], 'text', [answer]);
+      const f = scanner(once);
+      expect(f.whole!('text', answer)).toBe(expected);
+      expect(once.map((x) => x.detector)).toEqual(streamed.map((x) => x.detector));
+      for (const x of once) {
+        const value = answer.slice(x.start, x.end);
+        expect(value).toMatch(x.detector === 'pii.test_card' ? /^4539 1488 0343 6467 123$/ : /^tk_[a-z0-9]{40}$/);
+      }
+    }
+    // Precondition: the set exercises masking (or the equality above would prove little).
+    expect(runFilters([scanner()], 'text', [answers[4]!])).toContain('[REDACTED:secret.test_key]');
+  });
+
+  it('falls back to push and flush on a channel that already has streamed text', () => {
+    const f = scanner();
+    const first = f.push('text', `start ${key.slice(0, 10)}`);
+    const rest = f.whole!('text', `${key.slice(10)} end`);
+    expect(first + rest).toBe('start [REDACTED:secret.test_key] end');
+  });
+});
