@@ -20,7 +20,7 @@ import { createOpenAIAdapter } from '../providers/openai/index.js';
 import { closeProviderRegistry, createProviderRegistry } from '../providers/registry.js';
 import { createRouteStage } from '../providers/route-stage.js';
 import { createRouter, listModels } from '../providers/router.js';
-import { countTokens } from '../providers/tokens.js';
+import { countTokens, loadTokenizer } from '../providers/tokens.js';
 import { openStore, type Store } from '../store/db.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { createRecordStage, type Recorder } from '../telemetry/record.js';
@@ -97,6 +97,7 @@ export async function assembleGateway(opts: AssembleOptions): Promise<Assembled>
     closers.unshift(() => extraction.close());
     await extraction.ready;
 
+    if (config.limits.rules.length > 0) loadTokenizer();
     const policy = compilePolicy(config.guards);
     const metrics = createMetrics(new Set(config.models.map((m) => m.name)));
     const recorders: Recorder[] = [(ex) => audit.record(ex)];
