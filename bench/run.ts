@@ -4,13 +4,20 @@
  * one run with the targets alternating round by round.
  *
  *   npm run build && npm run bench -- [--rounds 3] [--seconds 8] [--streams 1000]
+ *     [--postgres postgres://postgres@127.0.0.1:5432/test]
+ *
+ * `--postgres URL` adds the default pipeline with its store in PostgreSQL instead of the embedded PGlite
+ * (a scratch database is created through URL and dropped at the end), and measures the 1,000 streams
+ * on both shapes.
  *
  * Prints a Markdown table; docs/benchmarks.md keeps the results with the machine and the command.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { Pool, request } from 'undici';
 import { openStore } from '../src/store/db.js';
 import { createKey } from '../src/store/keys.js';
@@ -26,6 +33,7 @@ const STREAMS = Number(args.get('streams') ?? 1000);
 const SEQUENTIAL = Number(args.get('sequential') ?? 1500);
 /** The gateway's entry point: `--bin DIR/bin/portcullis.js` benchmarks a build made elsewhere (tsc --outDir). */
 const BIN = args.get('bin') ?? 'bin/portcullis.js';
+const POSTGRES = args.get('postgres');
 
 const PROMPT = `Summarise the following release notes for a customer newsletter in three short paragraphs. ${'The new version improves start-up time, adds a dark theme, fixes several crashes on older devices and updates the translations for twelve languages. '.repeat(5)}`;
 const body = (stream: boolean) =>
@@ -65,7 +73,13 @@ async function startUpstream(delayMs?: number): Promise<{ child: Child; url: str
   return { child, url: (JSON.parse(child.firstLine) as { url: string }).url };
 }
 
-async function startPortcullis(name: string, upstreamUrl: string, port: number, guards: boolean): Promise<Target> {
+async function startPortcullis(
+  name: string,
+  upstreamUrl: string,
+  port: number,
+  guards: boolean,
+  databaseUrl?: string,
+): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'pcx-bench-'));
   const config = join(dir, 'config.yaml');
   writeFileSync(
@@ -77,11 +91,13 @@ async function startPortcullis(name: string, upstreamUrl: string, port: number, 
       'models:',
       '  - { name: bench-model, provider: up, model: fake }',
       guards ? 'guards: {}' : 'guards: { enabled: false }',
+      ...(databaseUrl ? [`storage: { database_url: "${databaseUrl}" }`] : []),
     ].join('\n'),
   );
-  const store = await openStore({ dataDir: join(dir, 'data') });
-  await createTenant(store.db, { id: 'bench' });
-  const { key } = await createKey(store.db, { tenant: 'bench' });
+  const store = await openStore({ dataDir: join(dir, 'data'), databaseUrl });
+  // One tenant per target: two targets may share the PostgreSQL store.
+  await createTenant(store.db, { id: `bench_${port}` });
+  const { key } = await createKey(store.db, { tenant: `bench_${port}` });
   await store.close();
   const child = await spawnTracked(
     process.execPath,
@@ -185,6 +201,8 @@ async function concurrentStreams(t: Target, n: number): Promise<{ rssMb: number;
   const u = new URL(t.url);
   const pool = new Pool(u.origin, { connections: n });
   const ac = new AbortController();
+  // One signal shared by every stream of the run: not a leak.
+  setMaxListeners(n + 10, ac.signal);
   let opened = 0;
   const all = Array.from({ length: n }, async () => {
     try {
@@ -212,6 +230,34 @@ async function concurrentStreams(t: Target, n: number): Promise<{ rssMb: number;
   return { rssMb: rss, opened };
 }
 
+const PG_NAME = 'Portcullis, default pipeline, PostgreSQL store';
+
+/** A fresh database next to the one `adminUrl` names, so the run starts empty and leaves nothing behind. */
+async function scratchDatabase(adminUrl: string): Promise<string> {
+  const name = `pcx_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name}`);
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropScratchDatabase(adminUrl: string, url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const fast = await startUpstream();
   const slow = await startUpstream(300);
@@ -221,8 +267,10 @@ async function main() {
     headers: {},
     pid: fast.child.proc.pid,
   };
+  const pgUrl = POSTGRES ? await scratchDatabase(POSTGRES) : undefined;
   const targets = [
     await startPortcullis('Portcullis, default pipeline', fast.url, 18501, true),
+    ...(pgUrl ? [await startPortcullis(PG_NAME, fast.url, 18506, true, pgUrl)] : []),
     await startPortcullis('Portcullis, guards off', fast.url, 18502, false),
     await startPortkey(fast.url, 18503),
     await startBare(fast.url, 18504),
@@ -271,6 +319,13 @@ async function main() {
   const streamTarget = await startPortcullis('Portcullis, default pipeline (slow streams)', slow.url, 18505, true);
   const streams = await concurrentStreams(streamTarget, STREAMS);
   await streamTarget.child!.stop();
+  let pgStreams: { rssMb: number; opened: number } | undefined;
+  if (pgUrl) {
+    const pgTarget = await startPortcullis(`${PG_NAME} (slow streams)`, slow.url, 18507, true, pgUrl);
+    pgStreams = await concurrentStreams(pgTarget, STREAMS);
+    await pgTarget.child!.stop();
+    await dropScratchDatabase(POSTGRES!, pgUrl);
+  }
   await fast.child.stop();
   await slow.child.stop();
 
@@ -295,6 +350,11 @@ async function main() {
     `Upstream directly: p50 ${d.p50.toFixed(3)} ms, p99 ${d.p99.toFixed(3)} ms, TTFT p50 ${d.ttft50.toFixed(3)} ms.`,
     `RSS idle (after one request): ${targets.map((t) => `${t.name} ${idleRss.get(t.name)!.toFixed(0)} MB`).join(', ')}.`,
     `Portcullis (default pipeline) with ${streams.opened} of ${STREAMS} concurrent streams open: RSS ${streams.rssMb.toFixed(0)} MB.`,
+    ...(pgStreams
+      ? [
+          `${PG_NAME} with ${pgStreams.opened} of ${STREAMS} concurrent streams open: RSS ${pgStreams.rssMb.toFixed(0)} MB.`,
+        ]
+      : []),
     ...notes.map((n) => `Note: ${n}`),
   );
   process.stdout.write(`${lines.join('\n')}\n`);
