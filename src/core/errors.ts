@@ -25,7 +25,10 @@ export type AnthropicErrorType =
 
 export interface ErrorSpec {
   readonly status: number;
-  /** The stable code clients see (OpenAI `error.code`, header `x-portcullis-error`). */
+  /**
+   * The stable code in the OpenAI body (`error.code`). The client APIs' header `x-portcullis-error` carries the
+   * `PCX_*` code instead (docs/api.md); the audit routes send this one there.
+   */
   readonly wire: string;
   readonly openai: OpenAIErrorType;
   readonly anthropic: AnthropicErrorType;
