@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { waitFor } from './bucket.js';
 import type { BucketSpec, CounterStore, ReserveResult, SpendSpec, TakeResult } from './counters.js';
 import { ACQUIRE, ADJUST, RESERVE, SETTLE, TAKE } from './redis-scripts.js';
@@ -10,6 +11,11 @@ export class CounterStoreError extends Error {
 }
 
 type Script = (numKeys: number, ...args: Array<string | number>) => Promise<unknown>;
+
+/** ioredis (about 20 MB of resident memory) is loaded only by a gateway configured with Redis. */
+function redisClass(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis }).Redis;
+}
 
 export interface RedisCounterOptions {
   url: string;
@@ -31,7 +37,8 @@ export class RedisCounterStore implements CounterStore {
 
   constructor(opts: RedisCounterOptions) {
     this.prefix = `${opts.prefix ?? 'pcx'}:{limits}:`;
-    this.redis = new Redis(opts.url, {
+    const RedisClient = redisClass();
+    this.redis = new RedisClient(opts.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: opts.commandTimeoutMs ?? 500,

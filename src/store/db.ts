@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { StoreError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -74,6 +72,8 @@ async function openPostgres(opts: OpenStoreOptions, url: string): Promise<Store>
   if (!SCHEMA_NAME.test(schema)) {
     throw new StoreError('STORE_BAD_OPTION', `schema "${schema}" is not a plain lower-case identifier`);
   }
+  // Each backend's driver is loaded only when it is used: a gateway holds one of the two in memory.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -102,10 +102,15 @@ async function openPGlite(opts: OpenStoreOptions): Promise<Store> {
   let db: Kysely<Database> | undefined;
   try {
     const pgdata = join(opts.dataDir, 'pgdata');
-    const startParams = [...PGlite.defaultStartParams, ...PGLITE_LEAN_SETTINGS.flatMap((s) => ['-c', s])];
+    const lean = PGLITE_LEAN_SETTINGS.flatMap((s) => ['-c', s]);
     const thread = opts.pgliteThread ?? (process.env.PORTCULLIS_PGLITE_THREAD === 'main' ? 'main' : 'worker');
-    const pglite: PGliteSession =
-      thread === 'main' ? await PGlite.create(pgdata, { startParams }) : await PGliteThread.create(pgdata, startParams);
+    let pglite: PGliteSession;
+    if (thread === 'main') {
+      const { PGlite } = await import('@electric-sql/pglite');
+      pglite = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, ...lean] });
+    } else {
+      pglite = await PGliteThread.create(pgdata, lean);
+    }
     db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     await migrateToLatest(db as unknown as Kysely<unknown>, { schema: 'public', migrations: opts.migrations });
   } catch (err) {

@@ -73,7 +73,7 @@ const fields = (err) => ({
 (async () => {
   let db;
   try {
-    db = await PGlite.create(workerData.dataDir, workerData.startParams ? { startParams: workerData.startParams } : {});
+    db = await PGlite.create(workerData.dataDir, { startParams: [...PGlite.defaultStartParams, ...workerData.extraStartParams] });
   } catch (err) {
     parentPort.postMessage({ id: 0, ok: false, error: fields(err) });
     return;
@@ -104,9 +104,9 @@ export class PGliteThread implements PGliteSession {
   #closed = false;
   #exited: Error | undefined;
 
-  private constructor(dataDir: string, startParams: string[] | undefined) {
+  private constructor(dataDir: string, extraStartParams: string[]) {
     const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pglitePath, dataDir, startParams } });
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pglitePath, dataDir, extraStartParams } });
     // The worker keeps the process alive only while a query is waiting for it (see #track).
     this.#worker.unref();
     this.waitReady = new Promise<void>((resolve, reject) => {
@@ -133,9 +133,9 @@ export class PGliteThread implements PGliteSession {
     this.#worker.on('exit', (code) => fail(new Error(`the embedded database thread exited (code ${code})`)));
   }
 
-  /** Starts the thread and opens the data folder in it (`startParams` as PGlite's option; default PGlite's own). */
-  static async create(dataDir: string, startParams?: string[]): Promise<PGliteThread> {
-    const t = new PGliteThread(dataDir, startParams);
+  /** Starts the thread and opens the data folder in it; `extraStartParams` follow PGlite's default start parameters. */
+  static async create(dataDir: string, extraStartParams: string[] = []): Promise<PGliteThread> {
+    const t = new PGliteThread(dataDir, extraStartParams);
     try {
       await t.waitReady;
     } catch (err) {
