@@ -1,6 +1,7 @@
 import type { ContentMode } from '../config/audit.js';
 import type { ChatMessage, ChatRequest } from '../core/chat.js';
 import type { Exchange } from '../core/exchange.js';
+import { answerRecord, type CapturedAnswer, capturedRecord } from './answer-capture.js';
 import { canonicalJson } from './canonical.js';
 import type { EntryDecision, EntryFinding, ExchangeEntry } from './entry.js';
 
@@ -110,11 +111,7 @@ function promptOf(chat: ChatRequest): unknown {
  * `streamed` is a streamed answer's text, which the exchange does not keep (captured on its way to the
  * client by answer-capture.ts, or given by the caller).
  */
-export function contentOf(
-  ex: Exchange,
-  mode: ContentMode,
-  streamed?: string | { text: string; reasoning: string; truncated: boolean },
-): string | undefined {
+export function contentOf(ex: Exchange, mode: ContentMode, streamed?: string | CapturedAnswer): string | undefined {
   if (mode === 'none') return undefined;
   const prompt =
     ex.request.kind === 'chat'
@@ -126,19 +123,11 @@ export function contentOf(
   if (mode === 'full') {
     if (ex.result?.kind === 'chat') {
       const r = ex.result.response;
-      answer = {
-        text: r.text,
-        reasoning: r.reasoning,
-        tool_calls: r.toolCalls.map((t) => ({ name: t.name, arguments: t.arguments })),
-      };
+      answer = answerRecord(r, r.choices);
     } else if (typeof streamed === 'string') {
       answer = { text: streamed };
     } else if (streamed !== undefined) {
-      answer = {
-        text: streamed.text,
-        reasoning: streamed.reasoning === '' ? undefined : streamed.reasoning,
-        truncated: streamed.truncated ? true : undefined,
-      };
+      answer = capturedRecord(streamed);
     }
   }
   if (prompt === undefined && answer === undefined) return undefined;

@@ -99,6 +99,11 @@ export interface Exchange {
   readonly decisions: Decision[];
   /** Applied in order to every answer (streamed or not) before it is rendered for the client. */
   readonly responseFilters: ResponseFilter[];
+  /**
+   * Called with every event of a streamed answer as the upstream produced it, before the response filters
+   * (the audit log keeps a `full`-mode answer this way). Observers must be cheap and must not throw.
+   */
+  readonly streamObservers: Array<(ev: StreamEvent) => void>;
   /** Headers to add to the client's response (e.g. `x-portcullis-findings`, `x-ratelimit-*`). */
   readonly responseHeaders: Record<string, string>;
   /**
@@ -134,6 +139,7 @@ export function createExchange(init: NewExchange): Exchange {
     findings: [],
     decisions: [],
     responseFilters: [],
+    streamObservers: [],
     responseHeaders: {},
     onFinish: [],
   };

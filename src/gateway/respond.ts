@@ -95,6 +95,7 @@ export async function pipeStream(
       const step = await iterator.next();
       if (step.done) break;
       const ev = step.value;
+      for (const observe of ex.streamObservers) observe(ev);
       switch (ev.type) {
         case 'text':
           if (ev.choice === undefined) pushText('text', ev.text, (t) => ({ type: 'text', text: t }));

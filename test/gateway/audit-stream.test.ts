@@ -38,7 +38,12 @@ async function streamed(client: OpenAI, text: string): Promise<{ id: string; rec
 }
 
 /** The content recorded for the last exchange entry of a tenant, decrypted. */
-async function lastContent(tenant: string): Promise<{ prompt?: unknown; answer?: { text?: string } } | undefined> {
+type Recorded = {
+  prompt?: unknown;
+  answer?: { text?: string; tool_calls?: Array<{ name: string; arguments: string }> };
+};
+
+async function lastContent(tenant: string): Promise<Recorded | undefined> {
   await h.gw.audit.flush();
   const entries = await h.gw.audit.entries(0, h.gw.audit.size);
   const mine = entries.filter((e) => e.entry.type === 'exchange' && (e.entry as ExchangeEntry).tenant === tenant);
@@ -48,7 +53,7 @@ async function lastContent(tenant: string): Promise<{ prompt?: unknown; answer?:
   // The leaf holds ciphertext only: the answer's words never appear in clear in the log.
   expect(last!.leaf.toLowerCase()).not.toContain('sphinx');
   if (!entry.content) return undefined;
-  return (await h.gw.audit.readContent(last!.index)) as { prompt?: unknown; answer?: { text?: string } };
+  return (await h.gw.audit.readContent(last!.index)) as Recorded;
 }
 
 describe('audit content of streamed answers', () => {
@@ -67,6 +72,44 @@ describe('audit content of streamed answers', () => {
     const r = await full.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: text }] });
     const content = await lastContent('acme');
     expect(content?.answer?.text).toBe(r.choices[0]?.message.content);
+  });
+
+  it('records the tool calls of a streamed answer (name and arguments), as the client received them', async () => {
+    h.openai.setBehaviour({
+      toolCalls: [
+        { id: 'call_1', name: 'transfer_funds', arguments: '{"from":"ops","to":"vendor-17","amount":9400}' },
+        { id: 'call_2', name: 'delete_sphinx_records', arguments: '{"older_than_days":30}' },
+      ],
+    });
+    try {
+      const stream = await full.chat.completions.create({
+        model: 'gpt-test',
+        stream: true,
+        messages: [{ role: 'user', content: 'pay the vendor and clean up' }],
+        tools: [
+          { type: 'function', function: { name: 'transfer_funds', parameters: { type: 'object' } } },
+          { type: 'function', function: { name: 'delete_sphinx_records', parameters: { type: 'object' } } },
+        ],
+      });
+      const received = new Map<number, { name: string; arguments: string }>();
+      for await (const chunk of stream) {
+        for (const d of chunk.choices[0]?.delta?.tool_calls ?? []) {
+          const c = received.get(d.index) ?? { name: '', arguments: '' };
+          c.name += d.function?.name ?? '';
+          c.arguments += d.function?.arguments ?? '';
+          received.set(d.index, c);
+        }
+      }
+      expect(received.size).toBe(2);
+      const content = await lastContent('acme');
+      expect(content?.answer?.tool_calls).toEqual([...received.values()]);
+      expect(content?.answer?.tool_calls?.[0]).toEqual({
+        name: 'transfer_funds',
+        arguments: '{"from":"ops","to":"vendor-17","amount":9400}',
+      });
+    } finally {
+      h.openai.setBehaviour({});
+    }
   });
 
   it('records no answer for a tenant whose mode is prompt, streamed or not', async () => {
