@@ -296,7 +296,8 @@ export function generate(r: Rng): Document {
     for (let i = r.int(2, 4); i > 0; i--) {
       const f = r.pick(FIRST);
       const l = r.pick(LAST);
-      b.lit(`${f} ${l},`)
+      b.val('pii.person_name', `${f} ${l}`)
+        .lit(',')
         .val('pii.email', email(r, f, l))
         .lit(',')
         .val('pii.phone', v.phone(r))

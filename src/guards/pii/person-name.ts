@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/findings.js';
 import { spanFinding } from '../text/finding.js';
 import type { Detector } from '../types.js';
+import { findNames } from './names/pairs.js';
 
 /**
  * Person names, best effort and precision first: only capitalised words right after a cue that introduces
@@ -253,7 +254,8 @@ export const personNameDetector: Detector = {
   name: 'pii.person_name',
   category: 'pii',
   defaultAction: 'redact',
-  description: 'Person names after an introducing cue (e.g. "my name is", "Dear", "Name:", titles); best effort.',
+  description:
+    'Person names after an introducing cue ("my name is", "Dear", "Name:", titles), and a known given name followed by a surname or in a list of given names; best effort.',
   detect(text: string): Finding[] {
     const out: Finding[] = [];
     let reportedTo = 0;
@@ -282,6 +284,22 @@ export const personNameDetector: Detector = {
         }
       }
       m = CAPITALISED_AFTER_SPACE.exec(text);
+    }
+    // Names without a cue: a known given name and a surname, or a list of given names (names/pairs.ts).
+    const cued = out.length;
+    for (const n of findNames(text)) {
+      let overlaps = false;
+      for (let i = 0; i < cued && !overlaps; i++) overlaps = out[i]!.start! < n.end && n.start < out[i]!.end!;
+      if (!overlaps)
+        out.push(
+          spanFinding(
+            'pii.person_name',
+            'pii',
+            n.kind === 'pair' ? 0.7 : n.kind === 'list' ? 0.6 : 0.55,
+            n.start,
+            n.end,
+          ),
+        );
     }
     CJK.lastIndex = 0;
     let c = CJK.exec(text);
