@@ -48,7 +48,7 @@ export const PEM_FENCE: Fence = { open: '-----BEGIN ', close: '-----END ', maxCh
  * Lower-case words the spaced formats contain: month names and abbreviations the date detector matches in
  * any case ("12 de marzo de 1985"), name particles ("Ludwig van Beethoven"), French and Spanish street words
  * ("12 rue de la Paix", "12 bis avenue des Champs"), phone extensions. Kept in step with pii/date-of-birth.ts,
- * person-name.ts, street-address.ts and phone.ts. Capitalised words and words with digits are accepted anyway.
+ * person-name.ts, street-address.ts, address-parts.ts and phone.ts. Capitalised words and words with digits are accepted anyway.
  */
 const SPACED_WORDS: ReadonlySet<string> = new Set([
   ...['jan', 'january', 'feb', 'february', 'mar', 'march', 'apr', 'april', 'may', 'jun', 'june', 'jul', 'july'],
@@ -59,7 +59,7 @@ const SPACED_WORDS: ReadonlySet<string> = new Set([
   ...['julio', 'agosto', 'septiembre', 'setiembre', 'octubre', 'noviembre', 'diciembre'],
   ...['van', 'von', 'de', 'der', 'del', 'da', 'di', 'le', 'la', 'du', 'des', 'bin', 'al', "d'", "l'"],
   ...['rue', 'avenue', 'av', 'boulevard', 'bd', 'place', 'chemin', 'allée', 'impasse', 'quai', 'route', 'cours'],
-  ...['bis', 'ter', 'avda', 'c/', 'n°', 'nº', 'no', 'ext', 'x', '#'],
+  ...['bis', 'ter', 'avda', 'c/', 'n°', 'nº', 'no', 'ext', 'x', '#', 'ul.', 'al.', 'u.'],
 ]);
 
 /** Every proper prefix of a SPACED_WORDS entry: the word being written may still become one. */

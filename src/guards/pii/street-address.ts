@@ -4,6 +4,7 @@ import { digitRuns } from '../text/digit-runs.js';
 import { spanFinding } from '../text/finding.js';
 import { keywordGate } from '../text/lower.js';
 import type { Detector } from '../types.js';
+import { findAddressParts } from './address-parts.js';
 
 /**
  * Street addresses, best effort with high precision: a house number and a street type word are both
@@ -100,6 +101,14 @@ export const streetAddressDetector: Detector = {
     scanFromRuns(text, emit);
     if (hasSpanishStreetWord(text)) forEachMatch(ES, text, (m) => emit(m.index, m.index + m[0].length));
     if (text.includes('号')) forEachMatch(ZH, text, (m) => emit(m.index, m.index + m[0].length));
+    // Boxes, military mail, building units and streets named by non-English street words (address-parts.ts),
+    // where no street pattern above already covers them.
+    const found = out.length;
+    for (const [start, end] of findAddressParts(text)) {
+      let covered = false;
+      for (let i = 0; i < found && !covered; i++) covered = out[i]!.start! < end && start < out[i]!.end!;
+      if (!covered) emit(start, end);
+    }
     out.sort((x, y) => x.start! - y.start!);
     return out;
   },

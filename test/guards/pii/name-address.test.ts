@@ -33,3 +33,31 @@ describe('pii.street_address', () => {
     expect(values(streetAddressDetector, 'We sold 300 Big Boxes in 2023 Q4')).toEqual([]);
   });
 });
+
+describe('pii.street_address: boxes, units, military mail and non-English street words', () => {
+  it('finds them with their whole span', () => {
+    expect(values(streetAddressDetector, 'Send it to P.O. Box 149 please')).toEqual(['P.O. Box 149']);
+    expect(values(streetAddressDetector, 'Postfach 1234, Köln')).toEqual(['Postfach 1234']);
+    expect(values(streetAddressDetector, 'Meet me at PSC 1437, Box 3833\nAPO AA 66791')).toEqual([
+      'PSC 1437, Box 3833\nAPO AA 66791',
+    ]);
+    expect(values(streetAddressDetector, 'my flat is Apt. 595 on the left')).toEqual(['Apt. 595']);
+    expect(values(streetAddressDetector, 'abito in Via Franscini 71 a Lugano')).toEqual(['Via Franscini 71']);
+    expect(values(streetAddressDetector, 'mieszkam przy ul. Słowicza 10')).toEqual(['ul. Słowicza 10']);
+    expect(values(streetAddressDetector, 'Vi bor på Hersnapvej 75 i Odense')).toEqual(['Hersnapvej 75']);
+    expect(values(streetAddressDetector, 'Ik woon in de Kerkstraat 5.')).toEqual(['Kerkstraat 5']);
+  });
+
+  it('needs the address word and the number', () => {
+    for (const text of [
+      'Box 12 of the warehouse',
+      'the suite of tests ran 838 times',
+      'the test suite 2026 results are in',
+      'Windows 10 and Python 3 on Via Rail',
+      'Unit 4 of the course covers APIs',
+      'apartment hunting is hard',
+    ]) {
+      expect(values(streetAddressDetector, text), text).toEqual([]);
+    }
+  });
+});

@@ -48,6 +48,20 @@ const CASES: Case[] = [
     detector: 'pii.credit_card',
   },
   {
+    name: 'a person name',
+    value: 'Sophie Lang',
+    before: 'Please follow up with ',
+    after: ' about the invoice tomorrow.',
+    detector: 'pii.person_name',
+  },
+  {
+    name: 'an address with a leading street word',
+    value: 'Via Franscini 71',
+    before: 'The parcel goes to ',
+    after: ' in the morning.',
+    detector: 'pii.street_address',
+  },
+  {
     name: 'a PEM block',
     value: PEM,
     before: 'Here it is:\n',
@@ -135,11 +149,19 @@ describe('output guard on streams, real detectors', () => {
 
   it('holds a capitalised name or a phone number being written, not the prose around it', () => {
     const f = guard();
-    expect(f.push('text', 'please call Jane Doe on ')).toBe('please call Jane Doe on ');
-    expect(f.push('text', '+44 20 ')).toBe('');
-    expect(f.push('text', '7946 0958 ')).toBe('');
+    // "Jane Doe" is a person name (a known given name and a surname): held until judged, then masked.
+    expect(f.push('text', 'please call Jane Doe on ')).toBe('please call ');
+    let out = 'please call ';
+    out += f.push('text', '+44 20 ');
+    out += f.push('text', '7946 0958 ');
     // The number is complete but context after it could still change its score: held 16 more characters.
-    expect(f.push('text', 'tomorrow morning ')).toBe('[REDACTED:pii.phone] tomorrow morning ');
+    const last = f.push('text', 'tomorrow morning ');
+    expect(last.endsWith('[REDACTED:pii.phone] tomorrow morning ')).toBe(true);
+    out += last + f.flush('text');
+    expect(out).toBe('please call [REDACTED:pii.person_name] on [REDACTED:pii.phone] tomorrow morning ');
+    // A capitalised word that is no name is not held beyond the spaced bound.
+    const g = guard();
+    expect(g.push('text', 'please call Support Desk on ')).toBe('please call Support Desk on ');
   });
 
   it('hands back every character of a long answer without spaces, in bounded pieces', () => {
