@@ -4,6 +4,7 @@ import { encodedPayloadDetector } from './encoded.js';
 import { invisibleCharsDetector } from './invisible.js';
 import { roleMarkersDetector } from './markers.js';
 import { obfuscationDetector } from './obfuscation.js';
+import { plantedInstructionDetector } from './planted.js';
 
 export { scoreInjection, thresholdFor } from './detector.js';
 export { type InjectionModel, InjectionModelError, loadModel } from './model.js';
@@ -16,5 +17,6 @@ export const injectionDetectors: readonly Detector[] = [
   roleMarkersDetector,
   encodedPayloadDetector,
   obfuscationDetector,
+  plantedInstructionDetector,
   classifierDetector,
 ];

@@ -94,6 +94,7 @@ describe('injectionDetectors', () => {
       'injection.encoded_payload',
       'injection.invisible_chars',
       'injection.obfuscation',
+      'injection.planted_instruction',
       'injection.role_markers',
     ]);
     for (const d of injectionDetectors) expect(d.category).toBe('injection');
