@@ -23,6 +23,20 @@ describe('pii.person_name in running text (no cue)', () => {
     expect(values(personNameDetector, 'Why is Hannah so quiet today?')).toEqual(['Hannah']);
   });
 
+  it('takes a middle initial, repeated mentions of a surname, dialogue speakers and relationship cues', () => {
+    expect(values(personNameDetector, 'have you heard Tamara T Stanković speak yet?')).toEqual(['Tamara T Stanković']);
+    expect(values(personNameDetector, 'Ask Erlendur G. Hafliðason')).toEqual([]); // Erlendur: not in the list
+    expect(values(personNameDetector, 'a film directed by Anna Kowalczyk and starring Kowalczyk')).toEqual([
+      'Anna Kowalczyk',
+      'Kowalczyk',
+    ]);
+    expect(values(personNameDetector, 'Hannah: "Who are you?"\nBen: "A friend."')).toEqual(['Hannah']);
+    expect(values(personNameDetector, 'I would like to remove my kid Tadzio from the will.')).toEqual(['Tadzio']);
+    // A surname repeated only counts after a pair named the person; a speaker label needs the quote.
+    expect(values(personNameDetector, 'Kowalczyk and starring Kowalczyk')).toEqual([]);
+    expect(values(personNameDetector, 'Hannah: see below')).toEqual([]);
+  });
+
   it('leaves streets, places, organisations, titles and code alone', () => {
     for (const text of [
       'Meet me at 221 Victoria Street.',

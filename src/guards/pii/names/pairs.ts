@@ -213,11 +213,14 @@ export function findNames(text: string): NameSpan[] {
     const firstEnd = start + first.length;
     const atStart = sentenceStart(text, start);
     if (!isGiven(first, atStart)) continue;
-    // A given name followed by a capitalised surname, one space apart.
+    // A given name followed by a capitalised surname, one space apart, perhaps with a middle initial
+    // between them ("Tamara T Stanković", "Erlendur G. Hafliðason").
     if (text[firstEnd] === ' ') {
-      const second = wordAt(text, firstEnd + 1);
+      const initial = /^\p{Lu}\.? (?=\p{Lu}\p{Ll})/u.exec(text.slice(firstEnd + 1, firstEnd + 5));
+      const surnameAt = firstEnd + 1 + (initial?.[0].length ?? 0);
+      const second = wordAt(text, surnameAt);
       if (second !== undefined && !NOT_SURNAME.has(second.toLowerCase())) {
-        let end = firstEnd + 1 + second.length;
+        let end = surnameAt + second.length;
         // "Mary Ann Smith": a second given name may take a third word as the surname.
         if (text[end] === ' ' && GIVEN_NAMES.has(second.toLowerCase())) {
           const third = wordAt(text, end + 1);
@@ -250,12 +253,48 @@ export function findNames(text: string): NameSpan[] {
     if (!atStart && singleName(text, start, firstEnd, first)) {
       out.push({ start, end: firstEnd, kind: 'single' });
       reportedTo = firstEnd;
+    } else if (speakerLabel(text, start, firstEnd, first)) {
+      out.push({ start, end: firstEnd, kind: 'single' });
+      reportedTo = firstEnd;
     }
   }
   for (const span of findNameLists(text)) {
     if (!out.some((o) => o.start < span.end && span.start < o.end)) out.push(span);
   }
+  addRepeatedMentions(text, out);
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** A given name opening a line as the speaker of a dialogue: `Alice: "Who are you?"`. */
+function speakerLabel(text: string, start: number, end: number, word: string): boolean {
+  if (NOT_ALONE.has(word.toLowerCase()) || AMBIGUOUS.has(word.toLowerCase())) return false;
+  if (start > 0 && text[start - 1] !== '\n') return false;
+  return /^:[ ]?["“'«]/u.test(text.slice(end, end + 3));
+}
+
+/**
+ * Once a pair names a person, their surname alone elsewhere in the same text is them too ("directed by
+ * Maciej Borkowski and starring Borkowski"). Only surnames of pairs found above, as whole capitalised words.
+ */
+function addRepeatedMentions(text: string, out: NameSpan[]): void {
+  const surnames = new Set<string>();
+  for (const n of out) {
+    if (n.kind !== 'pair') continue;
+    const last = text.slice(n.start, n.end).split(' ').pop()!;
+    if (last.length >= 3 && !GIVEN_NAMES.has(last.toLowerCase())) surnames.add(last);
+  }
+  if (surnames.size === 0) return;
+  const found: NameSpan[] = [];
+  for (const surname of surnames) {
+    for (let i = text.indexOf(surname); i >= 0; i = text.indexOf(surname, i + surname.length)) {
+      const end = i + surname.length;
+      if (i > 0 && LETTER_OR_DIGIT.test(text[i - 1]!)) continue;
+      if (end < text.length && LETTER_OR_DIGIT.test(text[end]!)) continue;
+      if (out.some((o) => o.start < end && i < o.end)) continue;
+      found.push({ start: i, end, kind: 'single' });
+    }
+  }
+  out.push(...found);
 }
 
 /**
