@@ -1,4 +1,5 @@
 import { GIVEN_NAMES_PACKED } from './given-names.js';
+import { FAKER_GIVEN_NAMES_PACKED } from './given-names-faker.js';
 
 /**
  * Person names in running text, without a cue word: a known given name followed by a capitalised word
@@ -29,7 +30,25 @@ const NOT_GIVEN = new Set(
   ).split(' '),
 );
 
-export const GIVEN_NAMES: ReadonlySet<string> = new Set(GIVEN_NAMES_PACKED.split('|').filter((n) => !NOT_GIVEN.has(n)));
+/**
+ * The gazetteer: human-names' lists plus Faker's locales (given-names-faker.ts). For evaluation only,
+ * `PORTCULLIS_EVAL_GAZETTEER=human-names` leaves Faker's out: data generated with Faker (presidio's) would
+ * otherwise be scored with the generator's own name lists (docs/evaluation/pii-secrets.md).
+ */
+const SOURCES =
+  process.env.PORTCULLIS_EVAL_GAZETTEER === 'human-names'
+    ? [GIVEN_NAMES_PACKED]
+    : [GIVEN_NAMES_PACKED, FAKER_GIVEN_NAMES_PACKED];
+
+export const GIVEN_NAMES: ReadonlySet<string> = new Set(
+  SOURCES.flatMap((packed) => packed.split('|')).filter((n) => !NOT_GIVEN.has(n)),
+);
+
+/**
+ * Names trusted on their own (a single name in a sentence, a list, a speaker label): human-names' lists only.
+ * Faker's additional names count only with a surname after them, where the pair's shape carries the evidence.
+ */
+const ALONE_NAMES: ReadonlySet<string> = new Set(GIVEN_NAMES_PACKED.split('|').filter((n) => !NOT_GIVEN.has(n)));
 
 /** Given names that are also everyday words, places or brands: a name only away from a sentence start. */
 const AMBIGUOUS = new Set(
@@ -185,7 +204,7 @@ const DETERMINERS = new Set('the a an this that these those our your their its e
  */
 function singleName(text: string, start: number, end: number, word: string): boolean {
   const lower = word.toLowerCase();
-  if (AMBIGUOUS.has(lower) || NOT_ALONE.has(lower) || word.length < 3) return false;
+  if (!ALONE_NAMES.has(lower) || AMBIGUOUS.has(lower) || NOT_ALONE.has(lower) || word.length < 3) return false;
   if (previousWord(text, start) !== undefined) return false;
   const prev = lowerWordBefore(text, start)?.toLowerCase();
   if (prev !== undefined && (DETERMINERS.has(prev) || STREET_BEFORE.has(prev))) return false;
@@ -207,7 +226,8 @@ export function findNames(text: string): NameSpan[] {
   CAPITALISED.lastIndex = 0;
   for (let m = CAPITALISED.exec(text); m !== null; m = CAPITALISED.exec(text)) {
     const start = m.index;
-    if (start < reportedTo || (start > 0 && LETTER_OR_DIGIT.test(text[start - 1]!))) continue;
+    if (start < reportedTo || (start > 0 && (LETTER_OR_DIGIT.test(text[start - 1]!) || text[start - 1] === '-')))
+      continue;
     const first = wordAt(text, start);
     if (first === undefined) continue;
     const firstEnd = start + first.length;
@@ -267,7 +287,8 @@ export function findNames(text: string): NameSpan[] {
 
 /** A given name opening a line as the speaker of a dialogue: `Alice: "Who are you?"`. */
 function speakerLabel(text: string, start: number, end: number, word: string): boolean {
-  if (NOT_ALONE.has(word.toLowerCase()) || AMBIGUOUS.has(word.toLowerCase())) return false;
+  if (!ALONE_NAMES.has(word.toLowerCase()) || NOT_ALONE.has(word.toLowerCase()) || AMBIGUOUS.has(word.toLowerCase()))
+    return false;
   if (start > 0 && text[start - 1] !== '\n') return false;
   return /^:[ ]?["“'«]/u.test(text.slice(end, end + 3));
 }
@@ -313,7 +334,7 @@ function findNameLists(text: string): NameSpan[] {
     for (;;) {
       const w = wordAt(text, i);
       if (w === undefined) break;
-      items.push({ start: i, end: i + w.length, given: GIVEN_NAMES.has(w.toLowerCase()) });
+      items.push({ start: i, end: i + w.length, given: ALONE_NAMES.has(w.toLowerCase()) });
       const sep = SEP.exec(text.slice(i + w.length, i + w.length + 6));
       if (sep === null) break;
       i += w.length + sep[0].length;
