@@ -64,13 +64,24 @@ function scanFromRuns(text: string, emit: (start: number, end: number) => void):
   for (const run of digitRuns(text)) {
     let at = run.start;
     if (text[at] === '(' || text[at] === '+') at++;
-    for (const re of [EN, FR]) {
-      re.lastIndex = at;
-      const m = re.exec(text);
-      if (m !== null) {
-        emit(at, at + m[0].length);
-        break;
+    // A run may join a postcode or a second number to the house number ("0538 15 Millicent Drive",
+    // "638 2229 Wolmarans St"): the street patterns are tried at every number of the run, first match wins.
+    for (let from = at; from >= 0 && from < run.end; ) {
+      let matched = false;
+      for (const re of [EN, FR]) {
+        re.lastIndex = from;
+        const m = re.exec(text);
+        if (m !== null) {
+          emit(from, from + m[0].length);
+          matched = true;
+          break;
+        }
       }
+      if (matched) break;
+      // The next number of the run: a space inside it (searched within the run only, so the scan stays linear).
+      let space = from;
+      while (space < run.end && text.charCodeAt(space) !== 32) space++;
+      from = space + 1 >= run.end ? -1 : space + 1;
     }
     // German: "<Name>straße 5" — the street word ends one space before the number.
     if (at > 2 && text[at - 1] === ' ') {

@@ -46,6 +46,11 @@ describe('pii.street_address: boxes, units, military mail and non-English street
     expect(values(streetAddressDetector, 'mieszkam przy ul. Słowicza 10')).toEqual(['ul. Słowicza 10']);
     expect(values(streetAddressDetector, 'Vi bor på Hersnapvej 75 i Odense')).toEqual(['Hersnapvej 75']);
     expect(values(streetAddressDetector, 'Ik woon in de Kerkstraat 5.')).toEqual(['Kerkstraat 5']);
+    // A postcode or another number before the house number joins it in one digit run.
+    expect(values(streetAddressDetector, 'Meet me at 0538 15 Millicent Drive')).toEqual(['15 Millicent Drive']);
+    expect(values(streetAddressDetector, 'addresses: 03262 2437 Main St Suite 442')).toEqual([
+      '2437 Main St Suite 442',
+    ]);
   });
 
   it('needs the address word and the number', () => {
